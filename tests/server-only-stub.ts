@@ -1,0 +1,2 @@
+// Vitest runs lib/ outside Next; "server-only" only means something to the Next bundler.
+export {};
