@@ -1,0 +1,33 @@
+// Applies supabase/migrations/*.sql in order (once each) and optionally supabase/seed.sql,
+// the way `supabase db reset` does. Against a hosted Supabase project use the Supabase CLI.
+import postgres from "postgres";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+export async function migrate(databaseUrl: string, opts: { seed?: boolean } = {}): Promise<string[]> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`create schema if not exists supabase_migrations`;
+    await sql`create table if not exists supabase_migrations.schema_migrations (version text primary key, name text)`;
+    const done = new Set((await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version));
+    const dir = path.join(root, "supabase", "migrations");
+    const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
+    const applied: string[] = [];
+    for (const file of files) {
+      const [version = file, ...rest] = file.replace(/\.sql$/, "").split("_");
+      if (done.has(version)) continue;
+      const text = await readFile(path.join(dir, file), "utf8");
+      await sql.begin(async (tx) => {
+        await tx.unsafe(text);
+        await tx`insert into supabase_migrations.schema_migrations (version, name) values (${version}, ${rest.join("_")})`;
+      });
+      applied.push(file);
+    }
+    if (opts.seed) await sql.unsafe(await readFile(path.join(root, "supabase", "seed.sql"), "utf8"));
+    return applied;
+  } finally {
+    await sql.end();
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import type { BillingFailure } from "@/lib/billing/errors";
+import { failure } from "@/lib/billing/errors";
+
+// What a client may send: which company (only needed with several) and where to come back.
+// Never a customer: the server derives it from the company.
+
+export type PortalInput = { companyId?: string; returnUrl?: string };
+
+const portalInput = z.strictObject({
+  companyId: z.uuid({ error: "companyId must be a company id (a UUID)." }).optional(),
+  returnUrl: z.string({ error: "returnUrl must be a string." }).max(2048, "returnUrl is too long.").optional(),
+});
+
+const CUSTOMER_KEYS = ["customerId", "customer_id", "customer", "stripeCustomerId"];
+
+export function parsePortalInput(raw: unknown): { ok: true; input: PortalInput } | { ok: false; error: BillingFailure } {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, error: failure("invalid_request", "The request body must be a JSON object.") };
+  if (CUSTOMER_KEYS.some((k) => Object.hasOwn(raw, k)))
+    return { ok: false, error: failure("invalid_request", "Don't send a customer: the server derives the Stripe customer from the company. Send companyId instead.") };
+  const parsed = portalInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const message = issue?.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}. Send only companyId and returnUrl.` : (issue?.message ?? "Invalid request.");
+    return { ok: false, error: failure("invalid_request", message) };
+  }
+  return { ok: true, input: parsed.data };
+}
+
+/** Form posts carry the same fields; empty strings mean "not given". */
+export function portalInputFromForm(form: FormData): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION")) continue; // React's own hidden fields
+    if (typeof value === "string" && value !== "") raw[key] = value;
+  }
+  return raw;
+}
