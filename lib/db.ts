@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import type { Claims } from "@/lib/auth";
@@ -12,27 +13,41 @@ export function db(): postgres.Sql {
 }
 
 /**
- * Runs one query as the signed-in user, the way PostgREST does: in a transaction, as role
- * `authenticated`, with request.jwt.claims set, so row level security decides what is visible.
- * begin, the settings, the query and commit are pipelined: one network round trip.
+ * Runs one read-only statement as the signed-in user, the way PostgREST does: as role
+ * `authenticated` with request.jwt.claims set, so row level security decides what is visible.
+ *
+ * Everything travels in ONE simple-protocol message, which PostgreSQL runs as one implicit
+ * transaction (rolled back whole if any part fails): one network round trip. With
+ * prepare:false, postgres.js would spend an extra round trip describing every parameterised
+ * statement, so inputs go in as transaction settings (`app.<name>`) that the statement reads
+ * with current_setting(), and the statement itself is a constant.
  */
 export async function asUser<Row extends object>(
   claims: Claims,
-  query: (sql: postgres.ReservedSql) => postgres.PendingQuery<Row[]>,
+  statement: string,
+  settings: Record<string, string | null> = {},
 ): Promise<Row[]> {
-  const conn = await db().reserve();
-  try {
-    const results = await Promise.allSettled([
-      conn`begin`,
-      conn`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`,
-      query(conn),
-      // After a failed statement Postgres turns this commit into a rollback: nothing half-written.
-      conn`commit`,
-    ]);
-    for (const r of results) if (r.status === "rejected") throw r.reason;
-    const rows = results[2];
-    return rows.status === "fulfilled" ? [...rows.value] : [];
-  } finally {
-    conn.release();
-  }
+  if (statement.includes(";")) throw new Error("asUser runs exactly one statement");
+  const configs = [
+    `set_config('role', 'authenticated', true)`,
+    `set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true)`,
+    ...Object.entries(settings).map(([name, value]) => {
+      if (!/^[a-z_]+$/.test(name)) throw new Error(`bad setting name: ${name}`);
+      return `set_config('app.${name}', ${literal(value ?? "")}, true)`;
+    }),
+  ];
+  const results = (await db().unsafe(`select ${configs.join(", ")};\n${statement}`, [], { simple: true })) as unknown as postgres.RowList<Row[]>[];
+  return [...(results[1] ?? [])];
+}
+
+/**
+ * A dollar-quoted literal: PostgreSQL reads everything up to the closing tag verbatim, with no
+ * escape rules that depend on server settings. The random tag is checked not to occur inside.
+ */
+export function literal(value: string): string {
+  if (value.includes("\u0000")) throw new Error("text values cannot contain NUL");
+  let tag: string;
+  do tag = `v${randomBytes(8).toString("hex")}`;
+  while (value.includes(`$${tag}$`));
+  return `$${tag}$${value}$${tag}$`;
 }

@@ -1,0 +1,122 @@
+// Row level security and lib/db.ts's asUser(), against a real PostgreSQL 17.
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { migrate } from "../../dev/migrate.ts";
+import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
+import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
+import { freePort } from "./free-port.ts";
+import { setTestEnv } from "./test-env.ts";
+
+const ACME = "22222222-2222-4222-8222-000000000001";
+const GLOBEX = "22222222-2222-4222-8222-000000000002";
+const users = {
+  acmeOwner: "11111111-1111-4111-8111-000000000001",
+  acmeMember: "11111111-1111-4111-8111-000000000004",
+  globexOwner: "11111111-1111-4111-8111-000000000005",
+  both: "11111111-1111-4111-8111-000000000006",
+};
+const claimsFor = (sub: string) => ({ sub, role: "authenticated" as const, aud: "authenticated" as const, exp: Math.floor(Date.now() / 1000) + 3600 });
+
+let pg: RunningPostgres;
+let proxy: RoundTripProxy;
+let sql: postgres.Sql;
+let lib: { asUser: typeof import("@/lib/db").asUser; queries: typeof import("@/lib/billing/queries") };
+
+beforeAll(async () => {
+  pg = await startEmbeddedPostgres({ port: await freePort() });
+  await migrate(pg.url, { seed: true });
+  const { port } = new URL(pg.url);
+  proxy = await startRoundTripProxy({ host: "127.0.0.1", port: Number(port) });
+  setTestEnv({ DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`) });
+  lib = { asUser: (await import("@/lib/db")).asUser, queries: await import("@/lib/billing/queries") };
+  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await (await import("@/lib/db")).db().end();
+  await proxy?.close();
+  await pg?.stop();
+});
+
+describe("row level security as role authenticated", () => {
+  test("user A cannot read company B's row at all", async () => {
+    const rows = await lib.asUser<{ id: string }>(claimsFor(users.acmeOwner), "select id from public.companies");
+    expect(rows.map((r) => r.id)).toEqual([ACME]);
+    const direct = await lib.asUser(claimsFor(users.acmeOwner), "select id from public.companies where id = current_setting('app.company_id')::uuid", { company_id: GLOBEX });
+    expect(direct).toHaveLength(0);
+    const members = await lib.asUser<{ company_id: string }>(claimsFor(users.acmeOwner), "select distinct company_id from public.company_members");
+    expect(members.map((r) => r.company_id)).toEqual([ACME]);
+  });
+
+  test("B's owner sees B and not A", async () => {
+    const rows = await lib.asUser<{ name: string }>(claimsFor(users.globexOwner), "select name from public.companies");
+    expect(rows.map((r) => r.name)).toEqual(["Globex Corp"]);
+  });
+
+  test("the Stripe customer id is not selectable by authenticated, even for an owner", async () => {
+    await expect(lib.asUser(claimsFor(users.acmeOwner), "select stripe_customer_id from public.companies")).rejects.toThrow(/permission denied/);
+  });
+
+  test("authenticated cannot write companies or memberships", async () => {
+    await expect(lib.asUser(claimsFor(users.acmeMember), "update public.company_members set role = 'owner'")).rejects.toThrow(/permission denied/);
+    const [row] = await sql`select role from public.company_members where user_id = ${users.acmeMember}`;
+    expect(row?.role).toBe("member");
+  });
+
+  test("claims full of quotes and dollar signs are carried as text, not SQL", async () => {
+    const hostile = { ...claimsFor(users.acmeOwner), user_metadata: { name: "'); drop table public.companies; --", tag: "$$ $v0$ $x$", back: "\\'" } };
+    const rows = await lib.asUser<{ name: string; meta: unknown }>(hostile, "select (auth.jwt() -> 'user_metadata') as meta, (select name from public.companies) as name");
+    expect(rows[0]?.meta).toEqual(hostile.user_metadata);
+    expect(rows[0]?.name).toBe("Acme Inc");
+    const [count] = await sql`select count(*)::int as n from public.companies`;
+    expect(count?.n).toBe(4);
+  });
+
+  test("without claims nothing is visible", async () => {
+    const rows = await lib.asUser({ ...claimsFor(users.acmeOwner), sub: "00000000-0000-4000-8000-000000000000" }, "select id from public.companies");
+    expect(rows).toHaveLength(0);
+  });
+});
+
+describe("portal access", () => {
+  test("an owner gets the customer; a member of the same company does not", async () => {
+    const [owner] = await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME);
+    expect(owner).toMatchObject({ companyId: ACME, role: "owner", stripeCustomerId: "cus_AcmeDemo000001" });
+    const [member] = await lib.queries.portalAccess(claimsFor(users.acmeMember), ACME);
+    expect(member).toMatchObject({ companyId: ACME, role: "member", stripeCustomerId: null });
+  });
+
+  test("asking for another company's id returns nothing", async () => {
+    expect(await lib.queries.portalAccess(claimsFor(users.acmeOwner), GLOBEX)).toEqual([]);
+  });
+
+  test("a user of two companies gets both without a company id, each with its own customer", async () => {
+    const rows = await lib.queries.portalAccess(claimsFor(users.both), undefined);
+    expect(rows.map((r) => [r.companyName, r.role, r.stripeCustomerId])).toEqual([
+      ["Acme Inc", "admin", "cus_AcmeDemo000001"],
+      ["Globex Corp", "billing", "cus_GlobexDemo0001"],
+    ]);
+  });
+
+  test("the billing page's query lists contacts only from the caller's companies", async () => {
+    const companies = await lib.queries.companiesForUser(claimsFor(users.acmeMember));
+    expect(companies).toHaveLength(1);
+    expect(companies[0]?.contacts.map((c) => c.email).sort()).toEqual(["admin@acme.test", "billing@acme.test", "both@example.test", "owner@acme.test"]);
+    const leak = await lib.asUser(claimsFor(users.acmeMember), "select * from private.billing_contacts(current_setting('app.company_id')::uuid)", { company_id: GLOBEX });
+    expect(leak).toEqual([]);
+  });
+
+  test("one portal access check is one database round trip once the connection is open", async () => {
+    await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME); // warm: connection open
+    proxy.reset();
+    await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME);
+    expect(proxy.flights()).toBe(1);
+  });
+
+  test("a failed statement rolls back and leaves the pooled connection usable", async () => {
+    await expect(lib.asUser(claimsFor(users.acmeOwner), "select 1/0")).rejects.toThrow(/division by zero/);
+    const rows = await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME);
+    expect(rows).toHaveLength(1);
+  });
+});

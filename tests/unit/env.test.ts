@@ -1,0 +1,65 @@
+import { describe, expect, test } from "vitest";
+import { parseEnv } from "@/lib/env";
+
+const base = {
+  NEXT_PUBLIC_SUPABASE_URL: "https://abcd.supabase.co",
+  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_abcdefghijklmnopqrstuvwxyz",
+  DATABASE_URL: "postgres://postgres:secretpw@db.example.com:6543/postgres",
+  STRIPE_SECRET_KEY: "sk_test_51AbcDEF",
+  APP_URL: "https://app.example.com",
+};
+
+describe("parseEnv", () => {
+  test("a complete environment", () => {
+    const env = parseEnv({ ...base, ALLOWED_RETURN_ORIGINS: "https://admin.example.com, https://docs.example.com/", VERCEL_URL: "my-app-abc.vercel.app" });
+    expect(env.appUrl).toBe("https://app.example.com");
+    expect([...env.allowedReturnOrigins].sort()).toEqual(["https://admin.example.com", "https://app.example.com", "https://docs.example.com", "https://my-app-abc.vercel.app"]);
+    expect(env.stripeTimeoutMs).toBe(10000);
+    expect(env.stripeMaxNetworkRetries).toBe(2);
+    expect(env.debug).toBe(false);
+  });
+
+  test("on Vercel without APP_URL the deployment URL is the app", () => {
+    const { APP_URL: _, ...rest } = base;
+    expect(parseEnv({ ...rest, VERCEL_URL: "my-app-abc.vercel.app" }).appUrl).toBe("https://my-app-abc.vercel.app");
+  });
+
+  test("POSTGRES_URL (Vercel's Supabase integration) stands in for DATABASE_URL", () => {
+    const { DATABASE_URL: _, ...rest } = base;
+    expect(parseEnv({ ...rest, POSTGRES_URL: "postgresql://u:p@h:6543/postgres" }).databaseUrl).toBe("postgresql://u:p@h:6543/postgres");
+  });
+
+  test.each([
+    [{ STRIPE_SECRET_KEY: undefined }, /STRIPE_SECRET_KEY is required/],
+    [{ STRIPE_SECRET_KEY: "pk_test_123" }, /STRIPE_SECRET_KEY must be a Stripe secret/],
+    [{ DATABASE_URL: undefined }, /DATABASE_URL is required/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL must be a postgres/],
+    [{ NEXT_PUBLIC_SUPABASE_URL: "not a url" }, /NEXT_PUBLIC_SUPABASE_URL must be your Supabase project URL/],
+    [{ APP_URL: "https://app.example.com/billing" }, /APP_URL must be an origin/],
+    [{ APP_URL: undefined }, /APP_URL is required outside Vercel/],
+    [{ ALLOWED_RETURN_ORIGINS: "https://ok.example.com,evil" }, /ALLOWED_RETURN_ORIGINS has "evil"/],
+    [{ STRIPE_PORTAL_CONFIG_ID: "config_1" }, /STRIPE_PORTAL_CONFIG_ID must be a portal configuration id/],
+    [{ STRIPE_TIMEOUT_MS: "5" }, /STRIPE_TIMEOUT_MS/],
+  ])("%j is refused, naming the variable", (overrides, message) => {
+    expect(() => parseEnv({ ...base, ...overrides })).toThrow(message);
+  });
+
+  test("a stand-in Stripe URL with a live key is refused", () => {
+    expect(() => parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_live_51Abc", STRIPE_API_BASE: "http://127.0.0.1:12111" })).toThrow(/STRIPE_API_BASE points at a stand-in while STRIPE_SECRET_KEY is a live key/);
+    expect(parseEnv({ ...base, STRIPE_API_BASE: "http://127.0.0.1:12111" }).stripeApiBase?.port).toBe("12111");
+  });
+
+  test("error text never echoes a secret value", () => {
+    try {
+      parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_tset_verysecret", DATABASE_URL: "mysql://root:hunter2@db" });
+      expect.unreachable();
+    } catch (err) {
+      expect(String(err)).not.toMatch(/verysecret|hunter2/);
+    }
+  });
+
+  test("empty strings count as unset", () => {
+    expect(parseEnv({ ...base, STRIPE_PORTAL_CONFIG_ID: "", DEBUG: "" }).stripePortalConfigId).toBeUndefined();
+    expect(parseEnv({ ...base, DEBUG: "true" }).debug).toBe(true);
+  });
+});

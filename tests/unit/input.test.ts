@@ -1,0 +1,47 @@
+import { describe, expect, test } from "vitest";
+import { parsePortalInput, portalInputFromForm } from "@/lib/billing/input";
+
+const company = "22222222-2222-4222-8222-000000000001";
+
+describe("parsePortalInput", () => {
+  test("accepts nothing, a company, a return URL", () => {
+    expect(parsePortalInput({})).toEqual({ ok: true, input: {} });
+    expect(parsePortalInput({ companyId: company, returnUrl: "/billing" })).toEqual({ ok: true, input: { companyId: company, returnUrl: "/billing" } });
+  });
+
+  test.each([{ customerId: "cus_x" }, { customer: "cus_x" }, { customer_id: "cus_x", companyId: company }, { stripeCustomerId: "cus_x" }])(
+    "a customer from the client is refused: %j",
+    (body) => {
+      const result = parsePortalInput(body);
+      expect(result).toEqual({ ok: false, error: { code: "invalid_request", message: expect.stringMatching(/server derives the Stripe customer from the company/) } });
+    },
+  );
+
+  test.each([
+    [null, /JSON object/],
+    [[], /JSON object/],
+    ["x", /JSON object/],
+    [{ companyId: "acme" }, /UUID/],
+    [{ companyId: 42 }, /UUID/],
+    [{ returnUrl: 5 }, /returnUrl/],
+    [{ flow: "x" }, /Unknown field: flow/],
+  ])("malformed %j → invalid_request", (body, message) => {
+    const result = parsePortalInput(body);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe("invalid_request");
+      expect(result.error.message).toMatch(message);
+    }
+  });
+});
+
+describe("portalInputFromForm", () => {
+  test("keeps fields, drops React's hidden ones and empty values", () => {
+    const form = new FormData();
+    form.set("companyId", company);
+    form.set("returnUrl", "");
+    form.set("$ACTION_ID_abc", "");
+    form.set("$ACTION_1:0", "{}");
+    expect(portalInputFromForm(form)).toEqual({ companyId: company });
+  });
+});
