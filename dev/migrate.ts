@@ -31,3 +31,14 @@ export async function migrate(databaseUrl: string, opts: { seed?: boolean } = {}
     await sql.end();
   }
 }
+
+// `npm run db:migrate [-- --seed]`: apply the migrations to DATABASE_URL (e.g. a fresh database).
+if (import.meta.main) {
+  const url = process.env.DATABASE_URL ?? process.env.POSTGRES_URL;
+  if (!url) {
+    console.error("Set DATABASE_URL to the database to migrate (for a Supabase project prefer `supabase db push`).");
+    process.exit(1);
+  }
+  const applied = await migrate(url, { seed: process.argv.includes("--seed") });
+  console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Already up to date.");
+}

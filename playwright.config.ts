@@ -1,0 +1,48 @@
+import { chromium, defineConfig, devices } from "@playwright/test";
+import { existsSync } from "node:fs";
+import { appUrl, ports, realStripeTestMode } from "./tests/e2e/stack";
+
+// Playwright's own Chromium when installed (`npx playwright install chromium`), else the
+// system's (CHROMIUM_PATH or Debian's /usr/bin/chromium), for machines that can't download it.
+function chromiumPath(): string | undefined {
+  if (existsSync(chromium.executablePath())) return undefined;
+  return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+}
+
+if (!realStripeTestMode)
+  console.log("[e2e] stripe-test-mode project skipped: STRIPE_SECRET_KEY is not a real sk_test_ key (or STRIPE_API_BASE points at a stand-in).");
+else console.log("[e2e] local project skipped: STRIPE_SECRET_KEY is a real test key, so the Stripe stand-in (and its counters) is not running.");
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  // The stand-ins' counters and injected faults are shared state: one test at a time.
+  workers: 1,
+  fullyParallel: false,
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
+  timeout: 30_000,
+  use: {
+    baseURL: appUrl,
+    trace: "on-first-retry",
+    launchOptions: { executablePath: chromiumPath() },
+  },
+  projects: [
+    { name: "local", testIgnore: /stripe-test-mode/, use: { ...devices["Desktop Chrome"] } },
+    { name: "stripe-test-mode", testMatch: /stripe-test-mode\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
+  ],
+  webServer: {
+    command: "node dev/start.ts --next=start --quiet",
+    url: `${appUrl}/login`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+    stdout: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      PORT: String(ports.app),
+      DEV_POSTGRES_PORT: String(ports.postgres),
+      DEV_AUTH_PORT: String(ports.auth),
+      DEV_STRIPE_PORT: String(ports.stripe),
+    },
+  },
+});

@@ -1,0 +1,9 @@
+// Ports of the stack that dev/start.ts brings up for the e2e run (apart from a running demo's).
+export const ports = { app: 3100, postgres: 54332, auth: 54331, stripe: 12121 } as const;
+
+export const appUrl = `http://localhost:${ports.app}`;
+export const stripeUrl = `http://127.0.0.1:${ports.stripe}`;
+export const authUrl = `http://127.0.0.1:${ports.auth}`;
+
+/** A real sk_test_ key and no stand-in: the stripe-test-mode project runs, the local one can't. */
+export const realStripeTestMode = /^(sk|rk)_test_/.test(process.env.STRIPE_SECRET_KEY ?? "") && !process.env.STRIPE_API_BASE;
