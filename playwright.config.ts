@@ -1,6 +1,7 @@
 import { chromium, defineConfig, devices } from "@playwright/test";
 import { existsSync } from "node:fs";
-import { appUrl, ports, realStripeTestMode } from "./tests/e2e/stack";
+import { localStackEnv } from "./dev/local-stack";
+import { appUrl, badConfigPort, badConfigUrl, ports, realStripeTestMode, UNKNOWN_PORTAL_CONFIG } from "./tests/e2e/stack";
 
 // Playwright's own Chromium when installed (`npx playwright install chromium`), else the
 // system's (CHROMIUM_PATH or Debian's /usr/bin/chromium), for machines that can't download it.
@@ -31,7 +32,7 @@ export default defineConfig({
     { name: "local", testIgnore: /stripe-test-mode/, use: { ...devices["Desktop Chrome"] } },
     { name: "stripe-test-mode", testMatch: /stripe-test-mode\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
   ],
-  webServer: {
+  webServer: [{
     command: "node dev/start.ts --next=start --quiet",
     url: `${appUrl}/login`,
     reuseExistingServer: !process.env.CI,
@@ -45,4 +46,12 @@ export default defineConfig({
       DEV_STRIPE_PORT: String(ports.stripe),
     },
   },
+  ...(realStripeTestMode ? [] : [{
+    // Same build, same stand-ins, but STRIPE_PORTAL_CONFIG_ID names a configuration Stripe doesn't have.
+    command: `node node_modules/next/dist/bin/next start -p ${badConfigPort}`,
+    url: `${badConfigUrl}/login`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    env: { ...localStackEnv({ ...ports, app: badConfigPort }), STRIPE_PORTAL_CONFIG_ID: UNKNOWN_PORTAL_CONFIG },
+  }])],
 });

@@ -12,6 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startAuthStandIn } from "./auth/server.ts";
+import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY } from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
@@ -27,8 +28,6 @@ const quietLog = args.quiet ? undefined : (line: string) => process.env.DEBUG ==
 
 /** Stripe customers the seed links to companies but that were since deleted in Stripe. */
 const DELETED_IN_STRIPE = new Set(["cus_UmbrellaGone001"]);
-const LOCAL_PUBLISHABLE_KEY = "sb_publishable_local_stand_in_key_0000";
-const LOCAL_STRIPE_KEY = "sk_test_local_stand_in_key_0000";
 
 const cleanups: Array<() => Promise<void>> = [];
 let next: ChildProcess | undefined;

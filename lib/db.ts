@@ -36,7 +36,9 @@ export async function asUser<Row extends object>(
       return `set_config('app.${name}', ${literal(value ?? "")}, true)`;
     }),
   ];
-  const results = (await db().unsafe(`select ${configs.join(", ")};\n${statement}`, [], { simple: true })) as unknown as postgres.RowList<Row[]>[];
+  const query = db().unsafe(`select ${configs.join(", ")};\n${statement}`).simple();
+  // A multi-statement simple query resolves to one result per statement.
+  const results = (await query) as unknown as postgres.RowList<Row[]>[];
   return [...(results[1] ?? [])];
 }
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentClaims } from "@/lib/auth";
-import { failure } from "@/lib/billing/errors";
+import { billingErrors, failure } from "@/lib/billing/errors";
 import { canManageBilling, companiesForUser, type CompanySummary } from "@/lib/billing/queries";
 import { signOut } from "@/app/login/actions";
 import { ErrorAlert } from "./error-alert";
@@ -67,9 +67,13 @@ function CompanyBilling({ company }: { company: CompanySummary }) {
           <dd data-testid="billing-status">{company.hasBillingAccount ? "On file with Stripe" : "None yet"}</dd>
         </dl>
       </div>
-      {canManageBilling(company.role) ? (
-        <ManageBillingForm companyId={company.id} />
-      ) : (
+      {canManageBilling(company.role) && company.hasBillingAccount && <ManageBillingForm companyId={company.id} />}
+      {canManageBilling(company.role) && !company.hasBillingAccount && (
+        <p role="note" data-code="no_billing_account" className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
+          {billingErrors.no_billing_account.message}
+        </p>
+      )}
+      {!canManageBilling(company.role) && (
         <div role="note" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           <p>Only owners, admins and billing managers can open the billing portal. You are a member of {company.name}.</p>
           {company.contacts.length > 0 && (

@@ -1,5 +1,9 @@
 // Ports of the stack that dev/start.ts brings up for the e2e run (apart from a running demo's).
 export const ports = { app: 3100, postgres: 54332, auth: 54331, stripe: 12121 } as const;
+/** A second Next on the same stack, configured with a portal configuration Stripe doesn't have. */
+export const badConfigPort = 3101;
+export const badConfigUrl = `http://localhost:${badConfigPort}`;
+export const UNKNOWN_PORTAL_CONFIG = "bpc_DoesNotExist0000000000";
 
 export const appUrl = `http://localhost:${ports.app}`;
 export const stripeUrl = `http://127.0.0.1:${ports.stripe}`;

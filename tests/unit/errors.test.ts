@@ -3,7 +3,8 @@ import { describe, expect, test } from "vitest";
 import { billingErrors, failure, isBillingErrorCode, statusOf } from "@/lib/billing/errors";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
 
-const raw = (type: string, extra: Record<string, unknown> = {}) => ({ type, message: "raw stripe text", ...extra });
+type RawError = Parameters<typeof Stripe.errors.StripeError.generate>[0];
+const raw = (type: RawError["type"], extra: Partial<RawError> = {}): RawError => ({ type, message: "raw stripe text", ...extra });
 
 describe("the one list of codes", () => {
   test("each code has the status ARCHITECTURE.md gives it", () => {

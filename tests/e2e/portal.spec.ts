@@ -1,0 +1,189 @@
+// The core path in Chromium against the production build: Manage Billing → the portal of
+// exactly this company's Stripe customer → back to /billing.
+import { expect, test } from "@playwright/test";
+import { appUrl, badConfigUrl, realStripeTestMode } from "./stack";
+import { auth, companies, openPortal, portalCustomer, signIn, stripe } from "./support";
+
+test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
+test.beforeEach(async () => {
+  await stripe.clearFaults();
+  await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
+});
+
+test("owner opens their company's portal and comes back to /billing", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await expect(page.getByRole("heading", { name: "Acme Inc" })).toBeVisible();
+  await expect(page.getByTestId("role")).toHaveText("Owner");
+  await expect(page.getByTestId("billing-status")).toHaveText("On file with Stripe");
+  await openPortal(page);
+  expect(await portalCustomer(page)).toBe(companies.acme.customer);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Acme Inc");
+  await page.getByTestId("portal-return").click();
+  await expect(page).toHaveURL(`${appUrl}/billing?company=${companies.acme.id}`);
+  await expect(page.getByRole("heading", { name: "Acme Inc" })).toBeVisible();
+});
+
+test("once warm, one click costs exactly 1 Stripe call and 0 auth-server calls", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await openPortal(page); // warms the JWKS cache and the database pool
+  await page.goto("/billing");
+  await stripe.reset();
+  await auth.reset();
+  await openPortal(page);
+  expect(await portalCustomer(page)).toBe(companies.acme.customer);
+  const [s, a] = await Promise.all([stripe.counters(), auth.counters()]);
+  expect(s.calls).toEqual({ "POST /v1/billing_portal/sessions": 1 });
+  expect(s.total).toBe(1);
+  expect(s.sessionsCreated).toBe(1);
+  expect(a.total).toBe(0);
+});
+
+test.describe("with JavaScript disabled", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the form still opens the portal and the way back works", async ({ page }) => {
+    await signIn(page, "owner@acme.test");
+    await openPortal(page);
+    expect(await portalCustomer(page)).toBe(companies.acme.customer);
+    await page.getByTestId("portal-return").click();
+    await expect(page).toHaveURL(`${appUrl}/billing?company=${companies.acme.id}`);
+  });
+
+  test("a refusal is still shown as an alert", async ({ page }) => {
+    await signIn(page, "owner@umbrella.test");
+    await page.getByRole("button", { name: "Manage Billing" }).click();
+    await expect(page.getByRole("alert")).toHaveAttribute("data-code", "customer_not_found");
+  });
+});
+
+for (const [email, role] of [["admin@acme.test", "Admin"], ["billing@acme.test", "Billing manager"]] as const) {
+  test(`${role} may open the portal too`, async ({ page }) => {
+    await signIn(page, email);
+    await expect(page.getByTestId("role")).toHaveText(role);
+    await openPortal(page);
+    expect(await portalCustomer(page)).toBe(companies.acme.customer);
+  });
+}
+
+test("a member sees why not and whom to ask, and the API refuses them", async ({ page }) => {
+  await signIn(page, "member@acme.test");
+  await expect(page.getByTestId("role")).toHaveText("Member");
+  await expect(page.getByRole("button", { name: "Manage Billing" })).toHaveCount(0);
+  const note = page.getByRole("note");
+  await expect(note).toContainText("Only owners, admins and billing managers can open the billing portal");
+  await expect(note.getByRole("link", { name: "owner@acme.test" })).toHaveAttribute("href", "mailto:owner@acme.test");
+  await stripe.reset();
+  const res = await page.request.post("/api/portal", { data: { companyId: companies.acme.id }, failOnStatusCode: false });
+  expect(res.status()).toBe(403);
+  expect(await res.json()).toEqual({ code: "forbidden", error: expect.stringContaining("can't manage billing") });
+  expect((await stripe.counters()).total).toBe(0);
+});
+
+test("a user of two companies picks one and gets each one's own portal", async ({ page }) => {
+  await signIn(page, "both@example.test");
+  const picker = page.getByRole("navigation", { name: "Your companies" });
+  await expect(picker.getByRole("link")).toHaveText(["Acme Inc", "Globex Corp"]);
+  await expect(page.getByRole("button", { name: "Manage Billing" })).toHaveCount(0);
+
+  await picker.getByRole("link", { name: "Globex Corp" }).click();
+  await expect(page.getByTestId("role")).toHaveText("Billing manager");
+  await openPortal(page);
+  expect(await portalCustomer(page)).toBe(companies.globex.customer);
+  await page.getByTestId("portal-return").click();
+  await expect(page).toHaveURL(`${appUrl}/billing?company=${companies.globex.id}`);
+
+  await page.getByRole("navigation", { name: "Your companies" }).getByRole("link", { name: "Acme Inc" }).click();
+  await expect(page.getByTestId("role")).toHaveText("Admin");
+  await openPortal(page);
+  expect(await portalCustomer(page)).toBe(companies.acme.customer);
+});
+
+test("a company without a Stripe customer says so, on the page and from the API", async ({ page }) => {
+  await signIn(page, "owner@initech.test");
+  await expect(page.getByTestId("billing-status")).toHaveText("None yet");
+  await expect(page.locator('[data-code="no_billing_account"]')).toContainText("no billing account yet");
+  await expect(page.getByRole("button", { name: "Manage Billing" })).toHaveCount(0);
+  const res = await page.request.post("/api/portal", { data: {}, failOnStatusCode: false });
+  expect(res.status()).toBe(409);
+  expect((await res.json()).code).toBe("no_billing_account");
+});
+
+test("a customer deleted in Stripe gets a clear message", async ({ page }) => {
+  await signIn(page, "owner@umbrella.test");
+  await page.getByRole("button", { name: "Manage Billing" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toHaveAttribute("data-code", "customer_not_found");
+  await expect(alert).toHaveText("This company's billing account no longer exists in Stripe. Contact support to link a new one.");
+  await expect(page).toHaveURL(/\/billing$/);
+});
+
+test("no portal configuration in Stripe: 'Portal configuration not set up' and what to do", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await stripe.config({ defaultConfiguration: false });
+  await page.getByRole("button", { name: "Manage Billing" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toHaveAttribute("data-code", "portal_not_configured");
+  await expect(alert).toContainText("Portal configuration not set up");
+  await expect(alert).toContainText("Customer portal");
+  await expect(alert).not.toContainText("dashboard.stripe.com"); // Stripe's raw text stays in the log
+  await stripe.config({ defaultConfiguration: true });
+  await openPortal(page);
+});
+
+test("Stripe failing twice then succeeding: the retries make one portal session", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await stripe.reset();
+  // The stand-in creates the session, then drops the connection: only the idempotency key
+  // keeps the SDK's retries from creating a second and third session.
+  await stripe.fault({ count: 2, mode: "drop" });
+  await openPortal(page);
+  expect(await portalCustomer(page)).toBe(companies.acme.customer);
+  const counters = await stripe.counters();
+  expect(counters.calls["POST /v1/billing_portal/sessions"]).toBe(3);
+  expect(counters.sessionsCreated).toBe(1);
+});
+
+test("Stripe down: a clear message, and the page stays usable", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await stripe.fault({ count: 100, mode: "status", status: 500 });
+  await page.getByRole("button", { name: "Manage Billing" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toHaveAttribute("data-code", "stripe_unavailable");
+  await expect(alert).toHaveText("Stripe isn't responding right now, so the billing portal can't open. Please try again in a minute.");
+  await expect(page.getByRole("heading", { name: "Acme Inc" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Manage Billing" })).toBeEnabled();
+  await stripe.clearFaults();
+  await openPortal(page);
+});
+
+test("an expired portal session: the portal says so, and a new click opens a fresh one", async ({ page }) => {
+  await stripe.config({ sessionTtlSeconds: 1 });
+  await signIn(page, "owner@acme.test");
+  await openPortal(page);
+  const first = page.url();
+  await page.waitForTimeout(1500);
+  const expired = await page.reload();
+  expect(expired?.status()).toBe(410);
+  await expect(page.getByText("This portal session has expired")).toBeVisible();
+  await page.getByTestId("portal-return").click();
+  await expect(page).toHaveURL(`${appUrl}/billing?company=${companies.acme.id}`);
+  await stripe.config({ sessionTtlSeconds: 300 });
+  await openPortal(page);
+  expect(page.url()).not.toBe(first);
+  expect(await portalCustomer(page)).toBe(companies.acme.customer);
+});
+
+test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configuration not set up'", async ({ page }) => {
+  await page.goto(`${badConfigUrl}/login`);
+  await page.getByLabel("Email").fill("owner@acme.test");
+  await page.getByLabel("Password").fill("password123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${badConfigUrl}/billing`);
+  await stripe.reset();
+  await page.getByRole("button", { name: "Manage Billing" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toHaveAttribute("data-code", "portal_not_configured");
+  await expect(alert).toContainText("Portal configuration not set up");
+  expect((await stripe.counters()).calls["POST /v1/billing_portal/sessions"]).toBe(1);
+  expect((await stripe.sessions()).some((s) => s.customer === companies.acme.customer && s.return_url.startsWith(badConfigUrl))).toBe(false);
+});
