@@ -1,0 +1,98 @@
+// All state of one stand-in process. Nothing is persisted: a restart is a
+// fresh Stripe test account with only the seed in it.
+import type { Fault } from "./faults.ts";
+import { IdempotencyCache } from "./idempotency.ts";
+import type { ConfigurationObject, CustomerObject, JsonObject } from "./objects.ts";
+import { newConfiguration, newCustomer } from "./objects.ts";
+
+export type SeedCustomer = { id: string; name: string; email?: string; metadata?: Record<string, string>; deleted?: boolean };
+
+export type CustomerEntry = { customer: CustomerObject; deleted: boolean };
+
+export type SessionRecord = {
+  session: JsonObject & { id: string; customer: string; url: string };
+  secret: string;
+  createdMs: number;
+  customerName: string | null;
+  flowType: string | null;
+};
+
+export type Store = {
+  customers: Map<string, CustomerEntry>;
+  configurations: Map<string, ConfigurationObject>;
+  // The dashboard default survives being "removed" so restoring it keeps its id.
+  defaultConfigurationId: string;
+  defaultEnabled: boolean;
+  sessions: SessionRecord[];
+  sessionsBySecret: Map<string, SessionRecord>;
+  ttlSeconds: number;
+  calls: Map<string, number>;
+  total: number;
+  sessionsCreated: number;
+  faults: Fault[];
+  idempotency: IdempotencyCache;
+};
+
+export function createStore(options: { customers: SeedCustomer[]; defaultConfiguration: boolean; ttlSeconds: number }): Store {
+  const defaults = newConfiguration({ isDefault: true });
+  const store: Store = {
+    customers: new Map(),
+    configurations: new Map([[defaults.id, defaults]]),
+    defaultConfigurationId: defaults.id,
+    defaultEnabled: options.defaultConfiguration,
+    sessions: [],
+    sessionsBySecret: new Map(),
+    ttlSeconds: options.ttlSeconds,
+    calls: new Map(),
+    total: 0,
+    sessionsCreated: 0,
+    faults: [],
+    idempotency: new IdempotencyCache(),
+  };
+  for (const seed of options.customers) putSeedCustomer(store, seed);
+  return store;
+}
+
+export function putSeedCustomer(store: Store, seed: SeedCustomer): CustomerObject {
+  const customer = newCustomer(seed.id);
+  customer.name = seed.name;
+  customer.email = seed.email ?? null;
+  customer.metadata = { ...seed.metadata };
+  store.customers.set(seed.id, { customer, deleted: seed.deleted ?? false });
+  return customer;
+}
+
+export function liveCustomer(store: Store, id: string): CustomerObject | undefined {
+  const entry = store.customers.get(id);
+  return entry && !entry.deleted ? entry.customer : undefined;
+}
+
+export function findConfiguration(store: Store, id: string): ConfigurationObject | undefined {
+  if (id === store.defaultConfigurationId && !store.defaultEnabled) return undefined;
+  return store.configurations.get(id);
+}
+
+export function defaultConfiguration(store: Store): ConfigurationObject | undefined {
+  return findConfiguration(store, store.defaultConfigurationId);
+}
+
+// Newest first, as Stripe lists.
+export function visibleConfigurations(store: Store): ConfigurationObject[] {
+  return [...store.configurations.values()].filter((c) => findConfiguration(store, c.id)).reverse();
+}
+
+export function countCall(store: Store, key: string, isApi: boolean): void {
+  store.calls.set(key, (store.calls.get(key) ?? 0) + 1);
+  if (isApi) store.total += 1;
+}
+
+export function resetCounters(store: Store): void {
+  store.calls.clear();
+  store.total = 0;
+  store.sessionsCreated = 0;
+  store.faults.length = 0;
+}
+
+export function isExpired(store: Store, record: SessionRecord, nowMs = Date.now()): boolean {
+  return nowMs >= record.createdMs + store.ttlSeconds * 1000;
+}
