@@ -1,0 +1,92 @@
+// A local stand-in for the subset of Stripe's API the app uses, reachable by
+// the official SDK through its `host`/`port`/`protocol` options, plus the
+// hosted portal page and test-only control endpoints.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleApi } from "./api.ts";
+import { PAGE_VIEW_KEY, handleControl } from "./control.ts";
+import { BodyTooLarge, sendHtml, sendJson } from "./http.ts";
+import { expiredPage, notFoundPage, portalPage } from "./portal-page.ts";
+import type { SeedCustomer, Store } from "./store.ts";
+import { countCall, createStore, isExpired } from "./store.ts";
+
+export type StripeStandInSeed = { customers: SeedCustomer[]; defaultConfiguration?: boolean };
+
+export type StripeStandInOptions = {
+  port: number;
+  host?: string;
+  seed?: StripeStandInSeed;
+  sessionTtlSeconds?: number;
+  log?: (line: string) => void;
+};
+
+export type StripeStandIn = { url: string; port: number; close(): Promise<void> };
+
+function servePortal(store: Store, res: ServerResponse, secret: string): void {
+  countCall(store, PAGE_VIEW_KEY, false);
+  const record = store.sessionsBySecret.get(secret);
+  const page = !record ? notFoundPage() : isExpired(store, record) ? expiredPage(record) : portalPage(record);
+  sendHtml(res, page.status, page.html);
+}
+
+// Wildcard binds are not addressable, and IPv6 literals need brackets in a URL.
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+export async function startStripeStandIn(opts: StripeStandInOptions): Promise<StripeStandIn> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = opts.log ?? (() => {});
+  const store = createStore({
+    customers: opts.seed?.customers ?? [],
+    defaultConfiguration: opts.seed?.defaultConfiguration ?? true,
+    ttlSeconds: opts.sessionTtlSeconds ?? 300,
+  });
+  let baseUrl = "";
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://stand-in.invalid");
+    const portal = /^\/p\/session\/([^/]+)$/.exec(url.pathname);
+    if (url.pathname.startsWith("/__control/")) return handleControl(store, req, res, url);
+    if (portal && req.method === "GET") return servePortal(store, res, decodeURIComponent(portal[1] ?? ""));
+    return handleApi({ store, baseUrl, log }, req, res, url);
+  }
+
+  const server = createServer((req, res) => {
+    dispatch(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: { message: "Request body too large", type: "invalid_request_error" } });
+      log(`stand-in error on ${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
+      sendJson(res, 500, { error: { message: "An unknown error occurred", type: "api_error" } });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${urlHost(host)}:${port}`;
+  log(`Stripe stand-in listening on ${baseUrl}`);
+
+  return {
+    url: baseUrl,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // The SDK keeps connections alive; without this close() would wait for them to idle out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+// `node dev/stripe/server.ts` runs it on its own (STRIPE_STANDIN_PORT, default 12111).
+if (import.meta.main) {
+  const port = Number(process.env.STRIPE_STANDIN_PORT ?? 12111);
+  await startStripeStandIn({ port, host: process.env.STRIPE_STANDIN_HOST, log: (line) => console.log(line) });
+}
