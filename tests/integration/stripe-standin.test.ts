@@ -1,0 +1,448 @@
+// The Stripe stand-in must be indistinguishable from Stripe for the calls the
+// app makes, so every API assertion here goes through the official SDK. Only
+// the control endpoints and the hosted page (a browser's view) use fetch.
+import Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { StripeStandIn } from "../../dev/stripe/server.ts";
+import { startStripeStandIn } from "../../dev/stripe/server.ts";
+
+const SEEDED = { id: "cus_SeededAcme0001", name: "Acme Inc", email: "billing@acme.test", metadata: { company_id: "acme" } };
+const GONE = { id: "cus_SeededGone0001", name: "Gone Ltd", deleted: true };
+
+// Top-level keys of the reference fixtures (stripe-fixtures3.json) for these objects.
+const SESSION_KEYS = ["configuration", "created", "customer", "customer_account", "flow", "id", "livemode", "locale", "object", "on_behalf_of", "return_url", "url"];
+const FLOW_KEYS = ["after_completion", "subscription_cancel", "subscription_update", "subscription_update_confirm", "type"];
+const CONFIGURATION_KEYS = ["active", "application", "business_profile", "created", "default_return_url", "features", "id", "is_default", "livemode", "login_page", "metadata", "name", "object", "updated"];
+const CUSTOMER_KEYS = [
+  "address", "balance", "created", "currency", "customer_account", "default_source", "delinquent", "description", "discount", "email", "id",
+  "invoice_prefix", "invoice_settings", "livemode", "metadata", "name", "next_invoice_sequence", "object", "phone", "preferred_locales",
+  "shipping", "tax_exempt", "test_clock",
+];
+
+let standIn: StripeStandIn;
+let stripe: Stripe;
+
+function client(options: Stripe.StripeConfig = {}, key = "sk_test_standin"): Stripe {
+  return new Stripe(key, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 2, apiVersion: Stripe.API_VERSION, ...options });
+}
+
+async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${standIn.url}/__control/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+type Counters = { calls: Record<string, number>; total: number; sessionsCreated: number };
+const counters = () => control<Counters>("GET", "counters");
+const fault = (spec: Record<string, unknown>) => control("POST", "faults", { path: "/v1/billing_portal/sessions", ...spec });
+
+// Rejects with the SDK's error object so tests can assert its class and fields.
+async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  const error: unknown = await promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
+  return error as Stripe.errors.StripeError;
+}
+
+const createSession = (params: Partial<Stripe.BillingPortal.SessionCreateParams> = {}, options?: Stripe.RequestOptions, sdk = stripe) =>
+  sdk.billingPortal.sessions.create({ customer: SEEDED.id, return_url: "https://app.example.com/billing", ...params }, options);
+
+beforeAll(async () => {
+  standIn = await startStripeStandIn({ port: 0, seed: { customers: [SEEDED, GONE] } });
+  stripe = client();
+});
+
+afterAll(async () => {
+  await standIn.close();
+});
+
+beforeEach(async () => {
+  await control("POST", "reset");
+  await control("POST", "config", { defaultConfiguration: true, sessionTtlSeconds: 300 });
+});
+
+describe("server", () => {
+  it("listens on the free port it was given with port 0", () => {
+    expect(standIn.port).toBeGreaterThan(0);
+    expect(standIn.url).toBe(`http://127.0.0.1:${standIn.port}`);
+  });
+
+  it("echoes Stripe-Version and sends a Request-Id", async () => {
+    const customer = await stripe.customers.retrieve(SEEDED.id);
+    expect(customer.lastResponse.apiVersion).toBe(Stripe.API_VERSION);
+    expect(customer.lastResponse.requestId).toMatch(/^req_\w{14}$/);
+    const older = await client({ apiVersion: "2025-01-27.acacia" as typeof Stripe.API_VERSION }).customers.retrieve(SEEDED.id);
+    expect(older.lastResponse.apiVersion).toBe("2025-01-27.acacia");
+  });
+
+  it("answers unknown routes like Stripe", async () => {
+    const error = await failure(stripe.rawRequest("GET", "/v1/foo"));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error.statusCode).toBe(404);
+    expect(error.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/foo\)/);
+  });
+});
+
+describe("authentication", () => {
+  it("refuses live keys", async () => {
+    const error = await failure(client({}, "sk_live_123").customers.retrieve(SEEDED.id));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    expect(error.message).toBe("This stand-in only accepts test-mode keys");
+  });
+
+  it("refuses keys that are not secret test keys", async () => {
+    const error = await failure(client({}, "pk_test_abcdefgh").customers.retrieve(SEEDED.id));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    expect(error.message).toBe("Invalid API Key provided: pk_test_****efgh");
+  });
+
+  it("accepts restricted test keys", async () => {
+    await expect(client({}, "rk_test_abc").customers.retrieve(SEEDED.id)).resolves.toMatchObject({ id: SEEDED.id });
+  });
+
+  it("asks for a key when none is sent", async () => {
+    const res = await fetch(`${standIn.url}/v1/customers/${SEEDED.id}`);
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toMatch(/^You did not provide an API key\./);
+  });
+});
+
+describe("customers", () => {
+  it("creates, retrieves and deletes a customer", async () => {
+    const created = await stripe.customers.create({ name: "Initech", email: "ap@initech.test", metadata: { company_id: "initech" }, description: "d" });
+    expect(created.id).toMatch(/^cus_\w{14}$/);
+    expect(Object.keys(created).sort()).toEqual(CUSTOMER_KEYS);
+    expect(created).toMatchObject({ object: "customer", name: "Initech", email: "ap@initech.test", metadata: { company_id: "initech" }, description: "d", livemode: false });
+
+    const fetched = await stripe.customers.retrieve(created.id);
+    expect(fetched).toEqual({ ...created });
+
+    await expect(stripe.customers.del(created.id)).resolves.toMatchObject({ id: created.id, object: "customer", deleted: true });
+    expect(await stripe.customers.retrieve(created.id)).toEqual({ id: created.id, object: "customer", deleted: true });
+    const again = await failure(stripe.customers.del(created.id));
+    expect(again.statusCode).toBe(404);
+  });
+
+  it("serves seeded customers and ones added through the control endpoint", async () => {
+    expect(await stripe.customers.retrieve(SEEDED.id)).toMatchObject({ name: SEEDED.name, email: SEEDED.email, metadata: SEEDED.metadata });
+    await control("POST", "customers", { id: "cus_ControlMade001", name: "Hooli" });
+    expect(await stripe.customers.retrieve("cus_ControlMade001")).toMatchObject({ name: "Hooli", email: null });
+  });
+
+  it("reports an unknown customer as resource_missing", async () => {
+    const error = await failure(stripe.customers.retrieve("cus_nope"));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id", message: "No such customer: 'cus_nope'" });
+    expect(error.doc_url).toBe("https://stripe.com/docs/error-codes/resource-missing");
+  });
+});
+
+describe("portal configurations", () => {
+  it("has a default configuration and creates non-default ones", async () => {
+    const defaults = await stripe.billingPortal.configurations.list({ is_default: true });
+    expect(defaults.data).toHaveLength(1);
+    const [def] = defaults.data;
+    expect(def?.id).toMatch(/^bpc_[A-Za-z0-9]{24}$/);
+    expect(Object.keys(def ?? {}).sort()).toEqual(CONFIGURATION_KEYS);
+
+    const made = await stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true }, customer_update: { enabled: true, allowed_updates: ["email"] } },
+      business_profile: { headline: "Acme billing" },
+      default_return_url: "https://app.example.com/billing",
+      metadata: { purpose: "test" },
+    });
+    expect(made).toMatchObject({ is_default: false, active: true, default_return_url: "https://app.example.com/billing", metadata: { purpose: "test" } });
+    expect(made.features.invoice_history.enabled).toBe(true);
+    expect(made.features.customer_update.allowed_updates).toEqual(["email"]);
+    expect(made.features.subscription_cancel.enabled).toBe(false);
+    expect(await stripe.billingPortal.configurations.retrieve(made.id)).toEqual({ ...made });
+
+    const all = await stripe.billingPortal.configurations.list({ limit: 1 });
+    expect(all).toMatchObject({ object: "list", has_more: true, url: "/v1/billing_portal/configurations" });
+    expect(all.data.map((c) => c.id)).toEqual([made.id]);
+    expect((await stripe.billingPortal.configurations.list({ is_default: false })).data.map((c) => c.id)).toContain(made.id);
+  });
+
+  it("hides the default configuration once it is removed", async () => {
+    await control("POST", "config", { defaultConfiguration: false });
+    expect((await stripe.billingPortal.configurations.list({ is_default: true })).data).toEqual([]);
+  });
+});
+
+describe("portal sessions", () => {
+  it("creates a session shaped like Stripe's, hosted on the stand-in", async () => {
+    const [def] = (await stripe.billingPortal.configurations.list({ is_default: true })).data;
+    const session = await createSession({ locale: "fr" });
+    expect(Object.keys(session).sort()).toEqual(SESSION_KEYS);
+    expect(session).toMatchObject({
+      object: "billing_portal.session",
+      configuration: def?.id,
+      customer: SEEDED.id,
+      customer_account: null,
+      flow: null,
+      livemode: false,
+      locale: "fr",
+      on_behalf_of: null,
+      return_url: "https://app.example.com/billing",
+    });
+    expect(session.id).toMatch(/^bps_[A-Za-z0-9]{24}$/);
+    expect(session.url.startsWith(`${standIn.url}/p/session/`)).toBe(true);
+    expect(session.url).not.toContain(session.id);
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 1 }, total: 2, sessionsCreated: 1 });
+  });
+
+  it("uses an explicit configuration and expands it on request", async () => {
+    const made = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+    const session = await createSession({ configuration: made.id, expand: ["configuration"] });
+    expect(session.configuration).toMatchObject({ id: made.id, object: "billing_portal.configuration" });
+  });
+
+  it.each([
+    ["portal_homepage", { type: "portal_homepage" }, { type: "portal_homepage", redirect: null, hosted_confirmation: null }],
+    ["redirect", { type: "redirect", redirect: { return_url: "https://app.example.com/done" } }, { type: "redirect", redirect: { return_url: "https://app.example.com/done" }, hosted_confirmation: null }],
+    ["hosted_confirmation", { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Thanks!" } }, { type: "hosted_confirmation", redirect: null, hosted_confirmation: { custom_message: "Thanks!" } }],
+  ] as const)("echoes flow_data with after_completion %s", async (_name, afterCompletion, expected) => {
+    const session = await createSession({ flow_data: { type: "payment_method_update", after_completion: afterCompletion } });
+    expect(Object.keys(session.flow ?? {})).toEqual(expect.arrayContaining(FLOW_KEYS));
+    expect(session.flow).toMatchObject({
+      type: "payment_method_update",
+      after_completion: expected,
+      subscription_cancel: null,
+      subscription_update: null,
+      subscription_update_confirm: null,
+    });
+  });
+
+  it("echoes the subscription flows' own objects", async () => {
+    const cancel = await createSession({
+      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: "sub_1", retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } } },
+    });
+    expect(cancel.flow).toMatchObject({
+      type: "subscription_cancel",
+      subscription_cancel: { subscription: "sub_1", retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } },
+      after_completion: { type: "portal_homepage" },
+    });
+    const confirm = await createSession({
+      flow_data: { type: "subscription_update_confirm", subscription_update_confirm: { subscription: "sub_2", items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C" }] } },
+    });
+    expect(confirm.flow?.subscription_update_confirm).toEqual({ subscription: "sub_2", items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C", promotion_code: null }] });
+    const update = await createSession({ flow_data: { type: "subscription_update", subscription_update: { subscription: "sub_3" } } });
+    expect(update.flow?.subscription_update).toEqual({ subscription: "sub_3" });
+  });
+
+  const invalid = async (params: Record<string, unknown>) => {
+    const error = await failure(createSession(params as Partial<Stripe.BillingPortal.SessionCreateParams>));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error.statusCode).toBe(400);
+    return error;
+  };
+
+  it("requires a redirect return_url for redirect after_completion", async () => {
+    const error = await invalid({ flow_data: { type: "payment_method_update", after_completion: { type: "redirect" } } });
+    expect(error).toMatchObject({ code: "parameter_missing", param: "flow_data[after_completion][redirect]" });
+    const nested = await invalid({ flow_data: { type: "payment_method_update", after_completion: { type: "redirect", redirect: { return_url: "nope" } } } });
+    expect(nested).toMatchObject({ code: "url_invalid", param: "flow_data[after_completion][redirect][return_url]" });
+  });
+
+  it("requires the object of a subscription flow", async () => {
+    expect(await invalid({ flow_data: { type: "subscription_cancel" } })).toMatchObject({ code: "parameter_missing", param: "flow_data[subscription_cancel]" });
+  });
+
+  it("rejects unknown parameters, top-level and nested", async () => {
+    expect(await invalid({ foo: "bar" })).toMatchObject({ code: "parameter_unknown", param: "foo", message: "Received unknown parameter: foo" });
+    expect(await invalid({ flow_data: { type: "payment_method_update", extra: "1" } })).toMatchObject({ param: "flow_data[extra]" });
+  });
+
+  it("rejects a locale Stripe does not have", async () => {
+    const error = await invalid({ locale: "xx" });
+    expect(error.param).toBe("locale");
+    expect(error.message).toMatch(/^Invalid locale: must be one of auto, bg, /);
+  });
+
+  it("rejects a return_url that is not an absolute URL", async () => {
+    expect(await invalid({ return_url: "/billing" })).toMatchObject({ param: "return_url", message: "Not a valid URL" });
+  });
+
+  it("requires a customer", async () => {
+    const error = await failure(stripe.billingPortal.sessions.create({ return_url: "https://app.example.com" }));
+    expect(error).toMatchObject({ statusCode: 400, code: "parameter_missing", param: "customer", message: "Missing required param: customer." });
+  });
+
+  it("refuses unknown and deleted customers with a 400", async () => {
+    for (const id of ["cus_unknown", GONE.id]) {
+      expect(await invalid({ customer: id })).toMatchObject({ code: "resource_missing", param: "customer", message: `No such customer: '${id}'` });
+    }
+  });
+
+  it("refuses an unknown configuration", async () => {
+    expect(await invalid({ configuration: "bpc_missing" })).toMatchObject({ code: "resource_missing", param: "configuration", message: "No such configuration: 'bpc_missing'" });
+  });
+
+  it("explains a missing default configuration like Stripe", async () => {
+    await control("POST", "config", { defaultConfiguration: false });
+    const error = await invalid({});
+    expect(error.message).toMatch(
+      /^No configuration provided and your test mode default configuration has not been created\. Provide a configuration or create your default by saving your customer portal settings in test mode at https:\/\/dashboard\.stripe\.com\/test\/settings\/billing\/portal\./,
+    );
+    expect(error.code).toBeUndefined();
+    expect((await counters()).sessionsCreated).toBe(0);
+  });
+});
+
+describe("idempotency", () => {
+  it("replays the stored session for a repeated key", async () => {
+    const first = await createSession({}, { idempotencyKey: "portal-1" });
+    const second = await createSession({}, { idempotencyKey: "portal-1" });
+    expect(second.id).toBe(first.id);
+    expect(second.url).toBe(first.url);
+    expect(second.lastResponse.headers["idempotent-replayed"]).toBe("true");
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 2 }, sessionsCreated: 1 });
+    const recorded = (await control<Array<{ id: string; customer: string }>>("GET", "sessions")).filter((s) => s.id === first.id);
+    expect(recorded).toMatchObject([{ id: first.id, customer: SEEDED.id }]);
+  });
+
+  it("refuses the same key with different parameters", async () => {
+    await createSession({}, { idempotencyKey: "portal-2" });
+    const error = await failure(createSession({ locale: "de" }, { idempotencyKey: "portal-2" }));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect(error.message).toMatch(/^Keys for idempotent requests can only be used with the same parameters they were first used with/);
+  });
+
+  it("stores nothing for a request that failed validation", async () => {
+    await invalidThenValid("portal-3", { locale: "xx" });
+  });
+
+  it("stores nothing for a request refused by a status fault", async () => {
+    await fault({ count: 1, mode: "status", status: 500 });
+    await failure(createSession({}, { idempotencyKey: "portal-4", maxNetworkRetries: 0 }));
+    await createSession({}, { idempotencyKey: "portal-4" });
+    expect((await counters()).sessionsCreated).toBe(1);
+  });
+
+  it("answers 409 while the first request with the key is still running", async () => {
+    await fault({ count: 1, mode: "latency", ms: 800 });
+    const first = createSession({}, { idempotencyKey: "portal-5" });
+    await new Promise((r) => setTimeout(r, 200));
+    const error = await failure(createSession({}, { idempotencyKey: "portal-5", maxNetworkRetries: 0 }));
+    expect(error).toMatchObject({ statusCode: 409, rawType: "idempotency_error", code: "idempotency_key_in_use" });
+    // With retries the SDK waits out the conflict and gets the replay.
+    const [a, b] = await Promise.all([first, createSession({}, { idempotencyKey: "portal-5" })]);
+    expect(b.id).toBe(a.id);
+    expect((await counters()).sessionsCreated).toBe(1);
+  });
+});
+
+async function invalidThenValid(key: string, bad: Partial<Stripe.BillingPortal.SessionCreateParams>) {
+  await failure(createSession(bad, { idempotencyKey: key }));
+  const session = await createSession({}, { idempotencyKey: key });
+  expect(session.id).toMatch(/^bps_/);
+  expect((await counters()).sessionsCreated).toBe(1);
+}
+
+describe("faults", () => {
+  it("recovers from two 500s with the SDK's retries, creating one session", async () => {
+    await fault({ count: 2, mode: "status", status: 500 });
+    const session = await createSession();
+    expect(session.id).toMatch(/^bps_/);
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 3 }, total: 3, sessionsCreated: 1 });
+  });
+
+  it("fails with StripeAPIError when 500s outlast the retries", async () => {
+    await fault({ count: 3, mode: "status", status: 500 });
+    const error = await failure(createSession());
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(error.message).toBe("An unknown error occurred");
+    expect(await counters()).toMatchObject({ total: 3, sessionsCreated: 0 });
+  });
+
+  it("executes dropped calls, so retries replay one session", async () => {
+    await fault({ count: 2, mode: "drop" });
+    const session = await createSession();
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 3 }, sessionsCreated: 1 });
+    expect((await control<Array<{ id: string }>>("GET", "sessions")).filter((s) => s.id === session.id)).toHaveLength(1);
+  });
+
+  it("drops only after executing: the session exists although the client never heard back", async () => {
+    await fault({ count: 2, mode: "drop" });
+    // The SDK retries a closed connection once even without retries, so two drops exhaust it.
+    const error = await failure(createSession({}, { idempotencyKey: "dropped-1", maxNetworkRetries: 0 }));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    expect(await counters()).toMatchObject({ total: 2, sessionsCreated: 1 });
+    const created = (await control<Array<{ id: string }>>("GET", "sessions")).at(-1);
+    expect((await createSession({}, { idempotencyKey: "dropped-1" })).id).toBe(created?.id);
+  });
+
+  it("maps 429 to StripeRateLimitError without retrying", async () => {
+    await fault({ count: 1, mode: "status", status: 429 });
+    const error = await failure(createSession());
+    expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+    expect(error.code).toBe("rate_limit");
+    expect(await counters()).toMatchObject({ total: 1, sessionsCreated: 0 });
+  });
+
+  it("passes fault headers through, e.g. Stripe-Should-Retry", async () => {
+    await fault({ count: 1, mode: "status", status: 429, headers: { "Stripe-Should-Retry": "true" } });
+    await createSession();
+    expect(await counters()).toMatchObject({ total: 2, sessionsCreated: 1 });
+  });
+
+  it("only hits the path it names, and can be listed and cleared", async () => {
+    await fault({ count: 5, mode: "status", status: 503 });
+    await stripe.customers.retrieve(SEEDED.id);
+    expect(await control<{ faults: Array<{ remaining: number }> }>("GET", "faults")).toMatchObject({ faults: [{ remaining: 5 }] });
+    await control("DELETE", "faults");
+    await createSession();
+    expect((await counters()).sessionsCreated).toBe(1);
+  });
+
+  it("delays calls, which the SDK's timeout turns into StripeConnectionError", async () => {
+    await fault({ count: 1, mode: "latency", ms: 1000 });
+    const error = await failure(createSession({}, undefined, client({ timeout: 300, maxNetworkRetries: 0 })));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    // The slow call still runs to completion on the server.
+    await expect.poll(async () => (await counters()).sessionsCreated, { timeout: 3000 }).toBe(1);
+  });
+});
+
+describe("hosted portal page", () => {
+  it("names the customer and flow and links back to return_url", async () => {
+    const session = await createSession({ flow_data: { type: "payment_method_update" } });
+    const res = await fetch(session.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toMatch(/<title>[^<]*portal[^<]*<\/title>/i);
+    expect(html).toContain(`<h1>${SEEDED.name}</h1>`);
+    expect(html).toContain(`data-testid="portal-customer-id">${SEEDED.id}<`);
+    expect(html).toContain(`data-testid="portal-flow">payment_method_update<`);
+    expect(html).toContain(`<a data-testid="portal-return" href="https://app.example.com/billing">Return to app.example.com</a>`);
+    const plain = await (await fetch((await createSession()).url)).text();
+    expect(plain).toContain(`data-testid="portal-flow">portal_homepage<`);
+    // Page views are counted apart from API calls.
+    expect(await counters()).toMatchObject({ calls: { "GET /p/session": 2 }, total: 2 });
+  });
+
+  it("answers 410 after the session's TTL, still linking back", async () => {
+    await control("POST", "config", { sessionTtlSeconds: 1 });
+    const session = await createSession();
+    expect((await fetch(session.url)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await fetch(session.url);
+    expect(res.status).toBe(410);
+    const html = await res.text();
+    expect(html).toContain("This portal session has expired");
+    expect(html).toContain(`data-testid="portal-return" href="https://app.example.com/billing"`);
+  });
+
+  it("answers 404 for an unknown secret", async () => {
+    const res = await fetch(`${standIn.url}/p/session/test_unknown`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("portal-customer-id");
+  });
+});
