@@ -1,7 +1,7 @@
 // Who may ask for what: signed-out visitors, API clients, forged requests, return URLs.
 import { expect, test } from "@playwright/test";
 import { appUrl, realStripeTestMode, stripeUrl } from "./stack";
-import { accessToken, companies, portalCustomer, postPortal, signIn, stripe } from "./support";
+import { accessToken, alertOf, companies, portalCustomer, postPortal, signIn, stripe } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
 test.beforeEach(async () => {
@@ -15,7 +15,7 @@ test("a signed-out visitor is sent to sign in, then back to /billing", async ({ 
   await page.getByLabel("Email").fill("owner@acme.test");
   await page.getByLabel("Password").fill("wrong password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("That email and password don't match an account.");
+  await expect(alertOf(page)).toHaveText("That email and password don't match an account.");
   await page.getByLabel("Password").fill("password123");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${appUrl}/billing`);
@@ -72,13 +72,13 @@ test("company A's user asking for company B gets company_not_found, by API, URL 
   expect((await api.json()).code).toBe("company_not_found");
 
   await page.goto(`/billing?company=${companies.globex.id}`);
-  await expect(page.getByRole("alert")).toHaveAttribute("data-code", "company_not_found");
+  await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
   await expect(page.getByText("Globex Corp")).toHaveCount(0);
 
   await page.goto("/billing");
   await page.locator('input[name="companyId"]').evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
   await page.getByRole("button", { name: "Manage Billing" }).click();
-  await expect(page.getByRole("alert")).toHaveAttribute("data-code", "company_not_found");
+  await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
   expect((await stripe.counters()).total).toBe(0);
 });
 
@@ -92,7 +92,7 @@ test("a customerId smuggled into the form is refused too", async ({ page }) => {
     form.appendChild(input);
   }, companies.globex.customer);
   await page.getByRole("button", { name: "Manage Billing" }).click();
-  await expect(page.getByRole("alert")).toHaveAttribute("data-code", "invalid_request");
+  await expect(alertOf(page)).toHaveAttribute("data-code", "invalid_request");
 });
 
 const hostileReturnUrls = [

@@ -71,3 +71,8 @@ export async function postPortal(request: APIRequestContext, body: unknown, head
   const res = await request.post("/api/portal", { data: body, headers, failOnStatusCode: false, maxRedirects: 0 });
   return { status: res.status(), body: (await res.json()) as { url?: string; error?: string; code?: string } };
 }
+
+/** Our alerts (Next's route announcer is a role="alert" too). */
+export function alertOf(page: Page) {
+  return page.getByRole("alert").and(page.locator("[data-code], form [role=alert]"));
+}
