@@ -49,7 +49,7 @@ test("wrong method 405, non-JSON or malformed body 400", async ({ request }) => 
   expect(get.status()).toBe(405);
   expect(get.headers().allow).toBe("POST");
   expect((await get.json()).code).toBe("invalid_request");
-  for (const [body, type] of [["companyId=x", "application/x-www-form-urlencoded"], ["{not json", "application/json"], ["[1,2]", "application/json"]]) {
+  for (const [body, type] of [["companyId=x", "application/x-www-form-urlencoded"], ["{not json", "application/json"], ["[1,2]", "application/json"]] as const) {
     const res = await request.post("/api/portal", { data: body, headers: { ...headers, "content-type": type }, failOnStatusCode: false });
     expect(res.status()).toBe(400);
     expect((await res.json()).code).toBe("invalid_request");

@@ -20,12 +20,12 @@ describe("parseEnv", () => {
   });
 
   test("on Vercel without APP_URL the deployment URL is the app", () => {
-    const { APP_URL: _, ...rest } = base;
+    const rest: Partial<typeof base> = { ...base, APP_URL: undefined };
     expect(parseEnv({ ...rest, VERCEL_URL: "my-app-abc.vercel.app" }).appUrl).toBe("https://my-app-abc.vercel.app");
   });
 
   test("POSTGRES_URL (Vercel's Supabase integration) stands in for DATABASE_URL", () => {
-    const { DATABASE_URL: _, ...rest } = base;
+    const rest: Partial<typeof base> = { ...base, DATABASE_URL: undefined };
     expect(parseEnv({ ...rest, POSTGRES_URL: "postgresql://u:p@h:6543/postgres" }).databaseUrl).toBe("postgresql://u:p@h:6543/postgres");
   });
 
