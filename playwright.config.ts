@@ -1,7 +1,7 @@
 import { chromium, defineConfig, devices } from "@playwright/test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { localStackEnv } from "./dev/local-stack";
-import { appUrl, badConfigPort, badConfigUrl, ports, realStripeTestMode, UNKNOWN_PORTAL_CONFIG } from "./tests/e2e/stack";
+import { appUrl, badConfigPort, badConfigUrl, ports, realStripeTestMode, STRIPE_TEST_MODE_FILE, UNKNOWN_PORTAL_CONFIG } from "./tests/e2e/stack";
 
 // Playwright's own Chromium when installed (`npx playwright install chromium`), else the
 // system's (CHROMIUM_PATH or Debian's /usr/bin/chromium), for machines that can't download it.
@@ -9,6 +9,12 @@ function chromiumPath(): string | undefined {
   if (existsSync(chromium.executablePath())) return undefined;
   return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 }
+
+// In Stripe test mode the app uses the portal configuration the setup script made.
+const testModeConfig: Record<string, string> =
+  realStripeTestMode && existsSync(STRIPE_TEST_MODE_FILE)
+    ? { STRIPE_PORTAL_CONFIG_ID: (JSON.parse(readFileSync(STRIPE_TEST_MODE_FILE, "utf8")) as { configurationId: string }).configurationId }
+    : {};
 
 if (!realStripeTestMode)
   console.log("[e2e] stripe-test-mode project skipped: STRIPE_SECRET_KEY is not a real sk_test_ key (or STRIPE_API_BASE points at a stand-in).");
@@ -44,6 +50,7 @@ export default defineConfig({
       DEV_POSTGRES_PORT: String(ports.postgres),
       DEV_AUTH_PORT: String(ports.auth),
       DEV_STRIPE_PORT: String(ports.stripe),
+      ...testModeConfig,
     },
   },
   ...(realStripeTestMode ? [] : [{

@@ -50,6 +50,8 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
     const url = new URL(req.url ?? "/", "http://stand-in.invalid");
     const portal = /^\/p\/session\/([^/]+)$/.exec(url.pathname);
     if (url.pathname.startsWith("/__control/")) return handleControl(store, req, res, url);
+    // Browsers ask the portal page's host for a favicon; that is not an API call.
+    if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
     if (portal && req.method === "GET") return servePortal(store, res, decodeURIComponent(portal[1] ?? ""));
     return handleApi({ store, baseUrl, log }, req, res, url);
   }

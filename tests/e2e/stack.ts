@@ -1,3 +1,5 @@
+import path from "node:path";
+
 // Ports of the stack that dev/start.ts brings up for the e2e run (apart from a running demo's).
 export const ports = { app: 3100, postgres: 54332, auth: 54331, stripe: 12121 } as const;
 /** A second Next on the same stack, configured with a portal configuration Stripe doesn't have. */
@@ -11,3 +13,6 @@ export const authUrl = `http://127.0.0.1:${ports.auth}`;
 
 /** A real sk_test_ key and no stand-in: the stripe-test-mode project runs, the local one can't. */
 export const realStripeTestMode = /^(sk|rk)_test_/.test(process.env.STRIPE_SECRET_KEY ?? "") && !process.env.STRIPE_API_BASE;
+
+/** Written by stripe-test-mode.setup.ts: the test customer and portal configuration it made. */
+export const STRIPE_TEST_MODE_FILE = path.join(import.meta.dirname, "..", "..", ".dev", "stripe-test-mode.json");
