@@ -33,7 +33,7 @@ export async function migrate(databaseUrl: string, opts: { seed?: boolean } = {}
 }
 
 // `npm run db:migrate [-- --seed]`: apply the migrations to DATABASE_URL (e.g. a fresh database).
-if (import.meta.main) {
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const url = process.env.DATABASE_URL ?? process.env.POSTGRES_URL;
   if (!url) {
     console.error("Set DATABASE_URL to the database to migrate (for a Supabase project prefer `supabase db push`).");
