@@ -29,6 +29,8 @@ const schema = z
     STRIPE_PORTAL_CONFIG_ID: optional(z.string().regex(/^bpc_[A-Za-z0-9]+$/, "must be a portal configuration id (bpc_…), or unset to use your default configuration")),
     STRIPE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(60000).default(10000)),
     STRIPE_MAX_NETWORK_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(5).default(2)),
+    STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "must be a webhook signing secret (whsec_…): Dashboard → Developers → Webhooks → your endpoint, or the one `stripe listen` prints")),
+    PORTAL_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number({ error: "must be a whole number of portal sessions per user and company per minute" }).int().min(1).max(1000).default(10)),
     APP_URL: optional(origin),
     VERCEL_URL: optional(z.string()),
     VERCEL_BRANCH_URL: optional(z.string()),
@@ -57,6 +59,8 @@ export type ServerEnv = {
   stripePortalConfigId: string | undefined;
   stripeTimeoutMs: number;
   stripeMaxNetworkRetries: number;
+  stripeWebhookSecret: string | undefined;
+  portalRateLimitPerMinute: number;
   appUrl: string;
   allowedReturnOrigins: ReadonlySet<string>;
   debug: boolean;
@@ -84,6 +88,8 @@ export function parseEnv(source: Record<string, string | undefined>): ServerEnv 
     stripePortalConfigId: v.STRIPE_PORTAL_CONFIG_ID,
     stripeTimeoutMs: v.STRIPE_TIMEOUT_MS,
     stripeMaxNetworkRetries: v.STRIPE_MAX_NETWORK_RETRIES,
+    stripeWebhookSecret: v.STRIPE_WEBHOOK_SECRET,
+    portalRateLimitPerMinute: v.PORTAL_RATE_LIMIT_PER_MINUTE,
     appUrl,
     allowedReturnOrigins: new Set([new URL(appUrl).origin, ...vercelOrigins, ...extra]),
     debug: v.DEBUG === "true" || v.DEBUG === "1",

@@ -17,7 +17,7 @@ export const billingErrors = {
 
 export type BillingErrorCode = keyof typeof billingErrors;
 
-export type BillingFailure = { code: BillingErrorCode; message: string };
+export type BillingFailure = { code: BillingErrorCode; message: string; retryAfterSeconds?: number };
 
 export function failure(code: BillingErrorCode, message: string = billingErrors[code].message): BillingFailure {
   return { code, message };
@@ -29,4 +29,13 @@ export function statusOf(code: BillingErrorCode): number {
 
 export function isBillingErrorCode(value: unknown): value is BillingErrorCode {
   return typeof value === "string" && Object.hasOwn(billingErrors, value);
+}
+
+export function rateLimited(retryAfterSeconds: number, limit: number): BillingFailure {
+  const wait = retryAfterSeconds === 1 ? "1 second" : `${retryAfterSeconds} seconds`;
+  return {
+    code: "rate_limited",
+    message: `The billing portal was opened ${limit} times in the last minute. Please try again in ${wait}.`,
+    retryAfterSeconds,
+  };
 }

@@ -2,14 +2,19 @@ import { z } from "zod";
 import type { BillingFailure } from "@/lib/billing/errors";
 import { failure } from "@/lib/billing/errors";
 
-// What a client may send: which company (only needed with several) and where to come back.
+// What a client may send: which company (only needed with several), where to come back, and
+// which portal task to open directly.
 // Never a customer: the server derives it from the company.
 
-export type PortalInput = { companyId?: string; returnUrl?: string };
+export const PORTAL_FLOWS = ["payment_method_update", "subscription_cancel", "subscription_update"] as const;
+export type PortalFlow = (typeof PORTAL_FLOWS)[number];
+
+export type PortalInput = { companyId?: string; returnUrl?: string; flow?: PortalFlow };
 
 const portalInput = z.strictObject({
   companyId: z.uuid({ error: "companyId must be a company id (a UUID)." }).optional(),
   returnUrl: z.string({ error: "returnUrl must be a string." }).max(2048, "returnUrl is too long.").optional(),
+  flow: z.enum(PORTAL_FLOWS, { error: `flow must be one of: ${PORTAL_FLOWS.join(", ")}.` }).optional(),
 });
 
 const CUSTOMER_KEYS = ["customerId", "customer_id", "customer", "stripeCustomerId"];
@@ -22,7 +27,7 @@ export function parsePortalInput(raw: unknown): { ok: true; input: PortalInput }
   const parsed = portalInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const message = issue?.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}. Send only companyId and returnUrl.` : (issue?.message ?? "Invalid request.");
+    const message = issue?.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}. Send only companyId, returnUrl and flow.` : (issue?.message ?? "Invalid request.");
     return { ok: false, error: failure("invalid_request", message) };
   }
   return { ok: true, input: parsed.data };

@@ -4,11 +4,13 @@ import type { Claims } from "@/lib/auth";
 import { env } from "@/lib/env";
 import { errorFields, log } from "@/lib/log";
 import { stripe } from "@/lib/stripe";
+import { auditPortalAttempt } from "@/lib/billing/audit";
 import type { BillingFailure } from "@/lib/billing/errors";
-import { failure } from "@/lib/billing/errors";
+import { failure, rateLimited } from "@/lib/billing/errors";
+import { flowData } from "@/lib/billing/flows";
 import { parsePortalInput } from "@/lib/billing/input";
 import { portalLocale } from "@/lib/billing/locale";
-import { canManageBilling, portalAccess } from "@/lib/billing/queries";
+import { beginPortalSession, canManageBilling } from "@/lib/billing/queries";
 import { resolveReturnUrl } from "@/lib/billing/return-url";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
 
@@ -17,15 +19,32 @@ export type PortalResult = { ok: true; url: string; companyId: string } | { ok: 
 /**
  * The one implementation behind the billing page's server action and POST /api/portal:
  * signed in → member of the company → role may manage billing → customer on file →
- * return URL allowed → one Stripe call. The customer comes only from the database.
+ * return URL allowed → under the rate limit → one Stripe call. The customer comes only from
+ * the database. Every attempt is audited after the response.
  */
-export async function createPortalSession(claims: Claims | null, rawInput: unknown): Promise<PortalResult> {
-  if (!claims) return { ok: false, error: failure("unauthenticated") };
+export async function createPortalSession(
+  claims: Claims | null,
+  rawInput: unknown,
+  ctx: { userAgent: string | null; unreadableBody?: BillingFailure },
+): Promise<PortalResult> {
+  const result = !claims ? { ok: false as const, error: failure("unauthenticated") } : ctx.unreadableBody ? { ok: false as const, error: ctx.unreadableBody } : await decideAndCreate(claims, rawInput);
+  const flow = typeof (rawInput as { flow?: unknown } | null)?.flow === "string" ? String((rawInput as { flow: string }).flow).slice(0, 64) : null;
+  auditPortalAttempt({ userId: claims?.sub ?? null, companyId: result.companyId ?? null, outcome: result.ok ? "ok" : result.error.code, flow, userAgent: ctx.userAgent });
+  return result;
+}
+
+async function decideAndCreate(claims: Claims, rawInput: unknown): Promise<PortalResult> {
   const parsed = parsePortalInput(rawInput);
   if (!parsed.ok) return parsed;
-  const { companyId, returnUrl } = parsed.input;
+  const { companyId, returnUrl, flow } = parsed.input;
 
-  const rows = await portalAccess(claims, companyId);
+  const e = env();
+  // Pure, so it runs first; but it is reported in its place below. A refused return URL must
+  // not take a rate-limit slot.
+  const target = (id: string) => resolveReturnUrl(returnUrl, { appUrl: e.appUrl, allowedOrigins: e.allowedReturnOrigins, fallbackPath: `/billing?company=${id}` });
+  const returnUrlAllowed = target(companyId ?? "").ok; // the fallback is always allowed
+
+  const rows = await beginPortalSession(claims, companyId, { limit: e.portalRateLimitPerMinute, consume: returnUrlAllowed });
   if (rows.length === 0) return { ok: false, error: failure("company_not_found", companyId ? undefined : "You don't belong to any company yet, so there is no billing to manage.") };
   if (rows.length > 1) return { ok: false, error: failure("invalid_request", "You belong to several companies: choose which company's billing to manage (companyId).") };
   const access = rows[0]!;
@@ -33,14 +52,13 @@ export async function createPortalSession(claims: Claims | null, rawInput: unkno
 
   if (!canManageBilling(access.role)) return { ok: false, error: failure("forbidden"), ...done };
   if (!access.stripeCustomerId) return { ok: false, error: failure("no_billing_account"), ...done };
+  const returnTo = target(access.companyId);
+  if (!returnTo.ok) return { ...returnTo, ...done };
+  if (access.rateLimited) return { ok: false, error: rateLimited(access.retryAfterSeconds ?? 60, e.portalRateLimitPerMinute), ...done };
 
-  const e = env();
-  const target = resolveReturnUrl(returnUrl, {
-    appUrl: e.appUrl,
-    allowedOrigins: e.allowedReturnOrigins,
-    fallbackPath: `/billing?company=${access.companyId}`,
-  });
-  if (!target.ok) return { ...target, ...done };
+  const sub = { id: access.subscriptionId, status: access.subscriptionStatus, cancelAtPeriodEnd: access.subscriptionCancelAtPeriodEnd };
+  const deepLink = flow ? flowData(flow, sub, returnTo.url) : undefined;
+  if (deepLink && !deepLink.ok) return { ...deepLink, ...done };
 
   const started = performance.now();
   try {
@@ -48,15 +66,16 @@ export async function createPortalSession(claims: Claims | null, rawInput: unkno
     const session = await stripe().billingPortal.sessions.create(
       {
         customer: access.stripeCustomerId,
-        return_url: target.url,
+        return_url: returnTo.url,
         ...(e.stripePortalConfigId && { configuration: e.stripePortalConfigId }),
         ...(locale && { locale }),
+        ...(deepLink && { flow_data: deepLink.flowData }),
       },
       // One key per click, reused by the SDK's own retries: a retry after a lost response
       // returns the session Stripe already made instead of making another.
       { idempotencyKey: `portal-session:${claims.sub}:${access.companyId}:${randomUUID()}` },
     );
-    log.info("portal.session_created", { userId: claims.sub, companyId: access.companyId, ms: Math.round(performance.now() - started) });
+    log.info("portal.session_created", { userId: claims.sub, companyId: access.companyId, flow: flow ?? null, ms: Math.round(performance.now() - started) });
     return { ok: true, url: session.url, ...done };
   } catch (err) {
     const mapped = failureFromStripe(err);

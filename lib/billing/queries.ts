@@ -10,18 +10,34 @@ export function canManageBilling(role: CompanyRole): boolean {
   return BILLING_ROLES.includes(role);
 }
 
-export type PortalAccessRow = { companyId: string; companyName: string; role: CompanyRole; stripeCustomerId: string | null };
+export type PortalAccessRow = {
+  companyId: string;
+  companyName: string;
+  role: CompanyRole;
+  stripeCustomerId: string | null;
+  subscriptionId: string | null;
+  subscriptionStatus: string | null;
+  subscriptionCancelAtPeriodEnd: boolean | null;
+  rateLimited: boolean;
+  retryAfterSeconds: number | null;
+};
 
 /**
- * The caller's memberships (one company, or all of them) with the Stripe customer, which the
- * database returns only for roles that may manage billing. One round trip.
+ * Everything one click needs, in one round trip: the caller's memberships (one company, or all
+ * of them), the Stripe customer (only for roles that may manage billing), the current
+ * subscription, and, when `consume` is set, a slot of the per-minute rate limit.
  */
-export function portalAccess(claims: Claims, companyId: string | undefined) {
+export function beginPortalSession(claims: Claims, companyId: string | undefined, opts: { limit: number; consume: boolean }) {
   return asUser<PortalAccessRow>(
     claims,
-    `select company_id as "companyId", company_name as "companyName", role, stripe_customer_id as "stripeCustomerId"
-     from private.portal_access(nullif(current_setting('app.company_id'), '')::uuid)`,
-    { company_id: companyId ?? null },
+    `select company_id as "companyId", company_name as "companyName", role, stripe_customer_id as "stripeCustomerId",
+            subscription_id as "subscriptionId", subscription_status as "subscriptionStatus",
+            subscription_cancel_at_period_end as "subscriptionCancelAtPeriodEnd",
+            rate_limited as "rateLimited", retry_after_seconds as "retryAfterSeconds"
+     from private.begin_portal_session(nullif(current_setting('app.company_id'), '')::uuid,
+                                       current_setting('app.rate_limit')::int,
+                                       current_setting('app.consume')::boolean)`,
+    { company_id: companyId ?? null, rate_limit: String(opts.limit), consume: String(opts.consume) },
   );
 }
 

@@ -32,6 +32,8 @@ beforeAll(async () => {
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
 });
 
+const access = (claims: ReturnType<typeof claimsFor>, company: string | undefined) => lib.queries.beginPortalSession(claims, company, { limit: 10, consume: false });
+
 afterAll(async () => {
   await sql?.end();
   await (await import("@/lib/db")).db().end();
@@ -81,18 +83,18 @@ describe("row level security as role authenticated", () => {
 
 describe("portal access", () => {
   test("an owner gets the customer; a member of the same company does not", async () => {
-    const [owner] = await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME);
-    expect(owner).toMatchObject({ companyId: ACME, role: "owner", stripeCustomerId: "cus_AcmeDemo000001" });
-    const [member] = await lib.queries.portalAccess(claimsFor(users.acmeMember), ACME);
+    const [owner] = await access(claimsFor(users.acmeOwner), ACME);
+    expect(owner).toMatchObject({ companyId: ACME, role: "owner", stripeCustomerId: "cus_AcmeDemo000001", rateLimited: false });
+    const [member] = await access(claimsFor(users.acmeMember), ACME);
     expect(member).toMatchObject({ companyId: ACME, role: "member", stripeCustomerId: null });
   });
 
   test("asking for another company's id returns nothing", async () => {
-    expect(await lib.queries.portalAccess(claimsFor(users.acmeOwner), GLOBEX)).toEqual([]);
+    expect(await access(claimsFor(users.acmeOwner), GLOBEX)).toEqual([]);
   });
 
   test("a user of two companies gets both without a company id, each with its own customer", async () => {
-    const rows = await lib.queries.portalAccess(claimsFor(users.both), undefined);
+    const rows = await access(claimsFor(users.both), undefined);
     expect(rows.map((r) => [r.companyName, r.role, r.stripeCustomerId])).toEqual([
       ["Acme Inc", "admin", "cus_AcmeDemo000001"],
       ["Globex Corp", "billing", "cus_GlobexDemo0001"],
@@ -108,15 +110,57 @@ describe("portal access", () => {
   });
 
   test("one portal access check is one database round trip once the connection is open", async () => {
-    await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME); // warm: connection open
+    await access(claimsFor(users.acmeOwner), ACME); // warm: connection open
     proxy.reset();
-    await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME);
+    await access(claimsFor(users.acmeOwner), ACME);
     expect(proxy.flights()).toBe(1);
   });
 
   test("a failed statement rolls back and leaves the pooled connection usable", async () => {
     await expect(lib.asUser(claimsFor(users.acmeOwner), "select 1/0")).rejects.toThrow(/division by zero/);
-    const rows = await lib.queries.portalAccess(claimsFor(users.acmeOwner), ACME);
+    const rows = await access(claimsFor(users.acmeOwner), ACME);
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe("portal rate limit, counted in Postgres", () => {
+  const slots = (claims: ReturnType<typeof claimsFor>, limit: number, company: string | undefined = ACME, consume = true) =>
+    lib.queries.beginPortalSession(claims, company, { limit, consume });
+
+  test("the eleventh session in a minute is refused with a retry time; others are unaffected", async () => {
+    const owner = claimsFor(users.acmeOwner);
+    for (let i = 0; i < 10; i++) expect((await slots(owner, 10))[0]?.rateLimited).toBe(false);
+    const [eleventh] = await slots(owner, 10);
+    expect(eleventh?.rateLimited).toBe(true);
+    expect(eleventh?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(eleventh?.retryAfterSeconds).toBeLessThanOrEqual(60);
+    // another user of the same company, and the same user without consuming, are not limited
+    expect((await slots(claimsFor(users.both), 10))[0]?.rateLimited).toBe(false);
+    expect((await slots(owner, 10, ACME, false))[0]?.rateLimited).toBe(false);
+    const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from private.portal_session_grants where user_id = ${users.acmeOwner}`;
+    expect(n).toBe(10);
+  });
+
+  test("the window slides: slots older than a minute free up", async () => {
+    const owner = claimsFor(users.globexOwner);
+    for (let i = 0; i < 3; i++) await slots(owner, 3, GLOBEX);
+    expect((await slots(owner, 3, GLOBEX))[0]?.rateLimited).toBe(true);
+    await sql`update private.portal_session_grants set granted_at = granted_at - interval '61 seconds' where user_id = ${users.globexOwner}`;
+    expect((await slots(owner, 3, GLOBEX))[0]?.rateLimited).toBe(false);
+  });
+
+  test("concurrent clicks from several connections never exceed the limit", async () => {
+    const both = claimsFor(users.both);
+    await sql`delete from private.portal_session_grants`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => slots(both, 7, GLOBEX)));
+    expect(results.filter((r) => r[0]?.rateLimited === false)).toHaveLength(7);
+  });
+
+  test("members, companies without a customer and ambiguous clicks take no slot", async () => {
+    await sql`delete from private.portal_session_grants`;
+    await slots(claimsFor(users.acmeMember), 10);
+    await lib.queries.beginPortalSession(claimsFor(users.both), undefined, { limit: 10, consume: true });
+    await slots(claimsFor(users.acmeOwner), 10, "00000000-0000-4000-8000-000000000000");
+    expect(await sql`select user_id, company_id from private.portal_session_grants`).toEqual([]);
   });
 });

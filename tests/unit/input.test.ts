@@ -24,7 +24,8 @@ describe("parsePortalInput", () => {
     [{ companyId: "acme" }, /UUID/],
     [{ companyId: 42 }, /UUID/],
     [{ returnUrl: 5 }, /returnUrl/],
-    [{ flow: "x" }, /Unknown field: flow/],
+    [{ flow: "x" }, /flow must be one of/],
+    [{ plan: "pro" }, /Unknown field: plan/],
   ])("malformed %j → invalid_request", (body, message) => {
     const result = parsePortalInput(body);
     expect(result.ok).toBe(false);

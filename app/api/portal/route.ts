@@ -8,10 +8,11 @@ import { errorFields, log } from "@/lib/log";
 export async function POST(request: Request) {
   try {
     const claims = await claimsFromRequest(request);
-    if (!claims) return fail(failure("unauthenticated"));
     const body = await readJson(request);
-    if (!body.ok) return fail(body.error);
-    const result = await createPortalSession(claims, body.value);
+    const result = await createPortalSession(claims, body.ok ? body.value : undefined, {
+      userAgent: request.headers.get("user-agent"),
+      unreadableBody: body.ok ? undefined : body.error,
+    });
     return result.ok ? NextResponse.json({ url: result.url }) : fail(result.error);
   } catch (err) {
     log.error("api.portal_failed", errorFields(err));
@@ -24,7 +25,8 @@ const methodNotAllowed = () =>
 export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
 
 function fail(error: BillingFailure) {
-  return NextResponse.json({ error: error.message, code: error.code }, { status: statusOf(error.code) });
+  const headers = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+  return NextResponse.json({ error: error.message, code: error.code }, { status: statusOf(error.code), headers });
 }
 
 async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; error: BillingFailure }> {
