@@ -1,0 +1,89 @@
+import "server-only";
+import type postgres from "postgres";
+import type Stripe from "stripe";
+
+// Writes of Stripe objects into the billing tables, shared by webhooks and the backfill.
+// `at` is the version of what is written (the event's `created`, or the sync time); a row
+// already written from a newer version is left alone, and the function answers false.
+
+type Tx = postgres.TransactionSql;
+
+const ts = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
+const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
+
+export async function companyForCustomer(tx: Tx, customerId: string): Promise<string | null> {
+  const [row] = await tx<{ id: string }[]>`select id from public.companies where stripe_customer_id = ${customerId}`;
+  return row?.id ?? null;
+}
+
+export async function writeCustomer(tx: Tx, companyId: string, customer: Stripe.Customer | Stripe.DeletedCustomer, at: Date): Promise<boolean> {
+  const deleted = "deleted" in customer && customer.deleted === true;
+  const pm = deleted ? null : idOf((customer as Stripe.Customer).invoice_settings?.default_payment_method);
+  const rows = await tx`
+    insert into public.billing_customers (company_id, stripe_customer_id, default_payment_method_id, deleted, stripe_event_at, synced_at)
+    values (${companyId}, ${customer.id}, ${pm}, ${deleted}, ${at}, now())
+    on conflict (company_id) do update set stripe_customer_id = excluded.stripe_customer_id,
+      default_payment_method_id = excluded.default_payment_method_id, deleted = excluded.deleted,
+      stripe_event_at = excluded.stripe_event_at, synced_at = now()
+    where public.billing_customers.stripe_event_at <= excluded.stripe_event_at
+    returning company_id`;
+  return rows.length > 0;
+}
+
+function planName(price: Stripe.Price | undefined): string | null {
+  if (!price) return null;
+  const product = typeof price.product === "object" && price.product && !("deleted" in price.product && price.product.deleted) ? (price.product as Stripe.Product) : null;
+  return price.nickname ?? product?.name ?? price.lookup_key ?? price.id;
+}
+
+export async function writeSubscription(tx: Tx, companyId: string, sub: Stripe.Subscription, at: Date): Promise<boolean> {
+  const item = sub.items?.data?.[0];
+  const price = item?.price;
+  const rows = await tx`
+    insert into public.billing_subscriptions (stripe_subscription_id, company_id, status, plan_name, price_id, amount, currency, interval,
+      current_period_end, cancel_at_period_end, cancel_at, canceled_at, trial_end, stripe_created_at, stripe_event_at, synced_at)
+    values (${sub.id}, ${companyId}, ${sub.status}, ${planName(price)}, ${price?.id ?? null}, ${price?.unit_amount ?? null},
+      ${price?.currency ?? sub.currency ?? null}, ${price?.recurring?.interval ?? null}, ${ts(item?.current_period_end)},
+      ${sub.cancel_at_period_end}, ${ts(sub.cancel_at)}, ${ts(sub.canceled_at)}, ${ts(sub.trial_end)}, ${ts(sub.created)}, ${at}, now())
+    on conflict (stripe_subscription_id) do update set company_id = excluded.company_id, status = excluded.status,
+      plan_name = excluded.plan_name, price_id = excluded.price_id, amount = excluded.amount, currency = excluded.currency,
+      interval = excluded.interval, current_period_end = excluded.current_period_end,
+      cancel_at_period_end = excluded.cancel_at_period_end, cancel_at = excluded.cancel_at, canceled_at = excluded.canceled_at,
+      trial_end = excluded.trial_end, stripe_event_at = excluded.stripe_event_at, synced_at = now()
+    where public.billing_subscriptions.stripe_event_at <= excluded.stripe_event_at
+    returning stripe_subscription_id`;
+  return rows.length > 0;
+}
+
+export async function writeInvoice(tx: Tx, companyId: string, invoice: Stripe.Invoice, at: Date): Promise<boolean> {
+  if (!invoice.id) return false;
+  const rows = await tx`
+    insert into public.billing_invoices (stripe_invoice_id, company_id, number, status, amount_due, amount_paid, currency,
+      hosted_invoice_url, stripe_created_at, stripe_event_at, synced_at)
+    values (${invoice.id}, ${companyId}, ${invoice.number ?? null}, ${invoice.status ?? null}, ${invoice.amount_due ?? 0},
+      ${invoice.amount_paid ?? 0}, ${invoice.currency ?? null}, ${invoice.hosted_invoice_url ?? null}, ${ts(invoice.created)}, ${at}, now())
+    on conflict (stripe_invoice_id) do update set number = excluded.number, status = excluded.status,
+      amount_due = excluded.amount_due, amount_paid = excluded.amount_paid, currency = excluded.currency,
+      hosted_invoice_url = excluded.hosted_invoice_url, stripe_event_at = excluded.stripe_event_at, synced_at = now()
+    where public.billing_invoices.stripe_event_at <= excluded.stripe_event_at
+    returning stripe_invoice_id`;
+  return rows.length > 0;
+}
+
+export async function writePaymentMethod(tx: Tx, companyId: string, pm: Stripe.PaymentMethod, detached: boolean, at: Date): Promise<boolean> {
+  const card = pm.card;
+  const rows = await tx`
+    insert into public.billing_payment_methods (stripe_payment_method_id, company_id, brand, last4, exp_month, exp_year, detached, stripe_event_at, synced_at)
+    values (${pm.id}, ${companyId}, ${card?.brand ?? pm.type}, ${card?.last4 ?? null}, ${card?.exp_month ?? null}, ${card?.exp_year ?? null}, ${detached}, ${at}, now())
+    on conflict (stripe_payment_method_id) do update set brand = excluded.brand, last4 = excluded.last4,
+      exp_month = excluded.exp_month, exp_year = excluded.exp_year, detached = excluded.detached,
+      stripe_event_at = excluded.stripe_event_at, synced_at = now()
+    where public.billing_payment_methods.stripe_event_at <= excluded.stripe_event_at
+    returning stripe_payment_method_id`;
+  return rows.length > 0;
+}
+
+export async function companyForPaymentMethod(tx: Tx, paymentMethodId: string): Promise<string | null> {
+  const [row] = await tx<{ company_id: string }[]>`select company_id from public.billing_payment_methods where stripe_payment_method_id = ${paymentMethodId}`;
+  return row?.company_id ?? null;
+}
