@@ -41,17 +41,69 @@ export function beginPortalSession(claims: Claims, companyId: string | undefined
   );
 }
 
-export type CompanySummary = { id: string; name: string; role: CompanyRole; hasBillingAccount: boolean; contacts: { email: string; role: CompanyRole }[] };
+export type SubscriptionSummary = {
+  id: string;
+  status: string;
+  planName: string | null;
+  amount: number | null;
+  currency: string | null;
+  interval: string | null;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  cancelAt: string | null;
+  trialEnd: string | null;
+};
+export type CardSummary = { brand: string | null; last4: string | null; expMonth: number | null; expYear: number | null };
+export type InvoiceSummary = { id: string; number: string | null; status: string | null; amountDue: number; amountPaid: number; currency: string | null; hostedInvoiceUrl: string | null; createdAt: string };
+export type AuditEntry = { email: string | null; outcome: string; flow: string | null; userAgent: string | null; createdAt: string };
 
-/** What the billing page shows: every company of the caller, with whom to ask about billing. */
+export type CompanySummary = {
+  id: string;
+  name: string;
+  role: CompanyRole;
+  hasBillingAccount: boolean;
+  contacts: { email: string; role: CompanyRole }[];
+  customerDeleted: boolean;
+  syncedAt: string | null;
+  subscription: SubscriptionSummary | null;
+  card: CardSummary | null;
+  invoices: InvoiceSummary[];
+  /** Recent portal attempts: row level security returns them to owners and admins only. */
+  audit: AuditEntry[];
+};
+
+/**
+ * What the billing page shows, from the database alone (no Stripe call on a page view): every
+ * company of the caller, whom to ask about billing, and where each company stands.
+ */
 export function companiesForUser(claims: Claims) {
   return asUser<CompanySummary>(
     claims,
     `select c.id, c.name, m.role, c.has_billing_account as "hasBillingAccount",
             coalesce((select json_agg(json_build_object('email', b.email, 'role', b.role))
-                      from private.billing_contacts(c.id) b), '[]'::json) as contacts
+                      from private.billing_contacts(c.id) b), '[]'::json) as contacts,
+            coalesce(bc.deleted, false) as "customerDeleted",
+            greatest(bc.synced_at, (select max(s.synced_at) from public.billing_subscriptions s where s.company_id = c.id)) as "syncedAt",
+            (select json_build_object('id', s.stripe_subscription_id, 'status', s.status, 'planName', s.plan_name,
+                      'amount', s.amount::float8, 'currency', s.currency, 'interval', s.interval,
+                      'currentPeriodEnd', s.current_period_end, 'cancelAtPeriodEnd', s.cancel_at_period_end,
+                      'cancelAt', s.cancel_at, 'trialEnd', s.trial_end)
+               from public.billing_subscriptions s where s.company_id = c.id
+               order by (s.status = 'canceled'), s.stripe_created_at desc limit 1) as subscription,
+            (select json_build_object('brand', p.brand, 'last4', p.last4, 'expMonth', p.exp_month, 'expYear', p.exp_year)
+               from public.billing_payment_methods p
+               where p.company_id = c.id and not p.detached and p.stripe_payment_method_id = bc.default_payment_method_id) as card,
+            coalesce((select json_agg(i order by i."createdAt" desc) from (
+               select stripe_invoice_id as id, number, status, amount_due::float8 as "amountDue", amount_paid::float8 as "amountPaid",
+                      currency, hosted_invoice_url as "hostedInvoiceUrl", stripe_created_at as "createdAt"
+               from public.billing_invoices where company_id = c.id order by stripe_created_at desc limit 5) i), '[]'::json) as invoices,
+            coalesce((select json_agg(a order by a."createdAt" desc) from (
+               select u.email, pa.outcome, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
+               from public.portal_audit pa left join private.member_emails(c.id) u on u.user_id = pa.user_id
+               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit
      from public.company_members m
      join public.companies c on c.id = m.company_id
+     left join public.billing_customers bc on bc.company_id = c.id
      where m.user_id = (select auth.uid())
      order by c.name`,
   );

@@ -78,3 +78,17 @@ end
 $$;
 revoke all on function private.begin_portal_session(uuid, int, boolean) from public;
 grant execute on function private.begin_portal_session(uuid, int, boolean) to authenticated;
+
+-- Emails of a company's members, for the audit list; only owners and admins of that company get rows.
+create function private.member_emails(p_company_id uuid)
+returns table (user_id uuid, email text)
+language sql stable security definer set search_path = '' as $$
+  select m.user_id, u.email::text
+  from public.company_members m
+  join auth.users u on u.id = m.user_id
+  where m.company_id = p_company_id
+    and exists (select 1 from public.company_members me
+                where me.company_id = p_company_id and me.user_id = auth.uid() and me.role in ('owner', 'admin'))
+$$;
+revoke all on function private.member_emails(uuid) from public;
+grant execute on function private.member_emails(uuid) to authenticated;

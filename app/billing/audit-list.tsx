@@ -1,0 +1,29 @@
+import type { AuditEntry } from "@/lib/billing/queries";
+import { formatDateTime } from "./format";
+
+export function AuditList({ entries }: { entries: AuditEntry[] }) {
+  return (
+    <section aria-labelledby="audit-heading" className="space-y-2">
+      <h3 id="audit-heading" className="text-sm font-semibold">Recent portal attempts</h3>
+      {entries.length === 0 ? (
+        <p className="text-sm text-slate-500">Nobody has opened the billing portal yet.</p>
+      ) : (
+        <table className="w-full text-left text-xs" aria-label="Recent portal attempts">
+          <thead className="text-slate-500">
+            <tr><th className="font-normal">When</th><th className="font-normal">Who</th><th className="font-normal">Outcome</th><th className="font-normal">Task</th></tr>
+          </thead>
+          <tbody>
+            {entries.map((e, i) => (
+              <tr key={i} className="border-t border-slate-100">
+                <td>{formatDateTime(e.createdAt)}</td>
+                <td>{e.email ?? "unknown"}</td>
+                <td>{e.outcome === "ok" ? "opened" : e.outcome}</td>
+                <td>{e.flow ?? "portal"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

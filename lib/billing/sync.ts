@@ -1,0 +1,52 @@
+import "server-only";
+import Stripe from "stripe";
+import { db } from "@/lib/db";
+import { stripe } from "@/lib/stripe";
+import { writeCustomer, writeInvoice, writePaymentMethod, writeSubscription } from "@/lib/billing/billing-store";
+
+export type SyncReport = { companyId: string; customerId: string; outcome: "synced" | "customer_deleted"; subscriptions: string[]; invoices: number; card: string | null };
+
+/**
+ * Pulls one customer's current state from Stripe into the billing tables (first install,
+ * repair). Written with the sync time as its version, so an older webhook arriving later
+ * cannot roll it back.
+ */
+export async function syncCompanyBilling(companyId: string, customerId: string): Promise<SyncReport> {
+  const at = new Date();
+  const client = stripe();
+  let customer: Stripe.Customer | Stripe.DeletedCustomer;
+  try {
+    customer = await client.customers.retrieve(customerId, { expand: ["invoice_settings.default_payment_method"] });
+  } catch (err) {
+    if (!(err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing")) throw err;
+    customer = { id: customerId, object: "customer", deleted: true };
+  }
+  if ("deleted" in customer && customer.deleted) {
+    await db().begin((tx) => writeCustomer(tx, companyId, customer, at));
+    return { companyId, customerId, outcome: "customer_deleted", subscriptions: [], invoices: 0, card: null };
+  }
+  const [subscriptions, invoices] = await Promise.all([
+    client.subscriptions.list({ customer: customerId, status: "all", limit: 10, expand: ["data.items.data.price.product"] }),
+    client.invoices.list({ customer: customerId, limit: 10 }),
+  ]);
+  const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;
+  await db().begin(async (tx) => {
+    await writeCustomer(tx, companyId, customer, at);
+    if (pm && typeof pm === "object") await writePaymentMethod(tx, companyId, pm, false, at);
+    for (const sub of subscriptions.data) await writeSubscription(tx, companyId, sub, at);
+    for (const invoice of invoices.data) await writeInvoice(tx, companyId, invoice, at);
+  });
+  return {
+    companyId,
+    customerId,
+    outcome: "synced",
+    subscriptions: subscriptions.data.map((s) => `${s.id} ${s.status}`),
+    invoices: invoices.data.length,
+    card: pm && typeof pm === "object" && pm.card ? `${pm.card.brand} ${pm.card.last4}` : null,
+  };
+}
+
+export async function linkedCompanies(): Promise<{ id: string; name: string; customerId: string }[]> {
+  return db()<{ id: string; name: string; customerId: string }[]>`
+    select id, name, stripe_customer_id as "customerId" from public.companies where stripe_customer_id is not null order by name`;
+}
