@@ -1,10 +1,11 @@
 // Who may ask for what: signed-out visitors, API clients, forged requests, return URLs.
 import { expect, test } from "@playwright/test";
 import { appUrl, realStripeTestMode, stripeUrl } from "./stack";
-import { accessToken, alertOf, companies, portalCustomer, postPortal, signIn, stripe } from "./support";
+import { accessToken, alertOf, companies, portalCustomer, postPortal, signIn, stripe, resetRateLimits } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
 test.beforeEach(async () => {
+  await resetRateLimits();
   await stripe.clearFaults();
   await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
 });

@@ -2,10 +2,11 @@
 // exactly this company's Stripe customer → back to /billing.
 import { expect, test } from "@playwright/test";
 import { appUrl, badConfigUrl, realStripeTestMode } from "./stack";
-import { alertOf, auth, companies, openPortal, portalCustomer, signIn, stripe } from "./support";
+import { alertOf, auth, companies, openPortal, portalCustomer, signIn, stripe, resetRateLimits } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
 test.beforeEach(async () => {
+  await resetRateLimits();
   await stripe.clearFaults();
   await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
 });

@@ -1,6 +1,7 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { LOCAL_PUBLISHABLE_KEY } from "../../dev/local-stack.ts";
-import { authUrl, stripeUrl } from "./stack";
+import postgres from "postgres";
+import { LOCAL_PUBLISHABLE_KEY, localStackEnv } from "../../dev/local-stack.ts";
+import { authUrl, ports, stripeUrl } from "./stack";
 
 export const PASSWORD = "password123";
 export const companies = {
@@ -76,3 +77,16 @@ export async function postPortal(request: APIRequestContext, body: unknown, head
 export function alertOf(page: Page) {
   return page.getByRole("alert").and(page.locator("[data-code], form [role=alert]"));
 }
+
+/** The e2e stack's database, as its owner: for arranging state and reading the audit log. */
+export async function withDatabase<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(localStackEnv(ports).DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Each test starts with a fresh portal rate limit; the limit itself has its own test. */
+export const resetRateLimits = () => withDatabase((sql) => sql`delete from private.portal_session_grants`);
