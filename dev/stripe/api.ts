@@ -1,6 +1,7 @@
 // One /v1 request, end to end, in Stripe's order: count it, apply an injected
 // fault, authenticate, route, take the idempotency key, validate, execute.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { catalogRoutes } from "./catalog-routes.ts";
 import { configurationRoutes } from "./configurations.ts";
 import { customerRoutes } from "./customers.ts";
 import {
@@ -17,20 +18,30 @@ import {
 } from "./errors.ts";
 import type { Fault } from "./faults.ts";
 import { takeFault } from "./faults.ts";
+import { eventRoutes } from "./event-routes.ts";
 import { fingerprint, parseForm } from "./form.ts";
 import { header, readBody, send, sleep } from "./http.ts";
-import { randomId } from "./objects.ts";
+import { invoiceRoutes } from "./invoices.ts";
+import { ACCOUNT_API_VERSION, randomId } from "./objects.ts";
+import { paymentMethodRoutes } from "./payment-methods.ts";
 import type { ApiResult, Route } from "./routes.ts";
 import { findRoute, patternFor } from "./routes.ts";
 import { validateParams } from "./schema.ts";
 import { sessionRoutes } from "./sessions.ts";
 import type { Store } from "./store.ts";
 import { countCall } from "./store.ts";
+import { subscriptionRoutes } from "./subscriptions.ts";
 
-const ROUTES: Route[] = [...customerRoutes, ...configurationRoutes, ...sessionRoutes];
-
-// What Stripe reports when a request names no version: the account's pinned one.
-const ACCOUNT_API_VERSION = "2026-10-28.endive";
+const ROUTES: Route[] = [
+  ...customerRoutes,
+  ...configurationRoutes,
+  ...sessionRoutes,
+  ...catalogRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
+  ...paymentMethodRoutes,
+  ...eventRoutes,
+];
 
 export type ApiContext = { store: Store; baseUrl: string; log: (line: string) => void };
 
@@ -99,7 +110,9 @@ async function run(ctx: ApiContext, attempt: Attempt): Promise<Reply> {
   let stored: Reply | null = null;
   try {
     await delay();
-    const routeCtx = { store: ctx.store, baseUrl: ctx.baseUrl, pathParams: match.pathParams };
+    // Events a request causes name it, as Stripe's `event.request` does.
+    const request = { id: requestId, idempotency_key: key ?? null };
+    const routeCtx = { store: ctx.store, baseUrl: ctx.baseUrl, pathParams: match.pathParams, request };
     let params;
     try {
       params = validateParams(input, match.route.schema);

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { describeFault, parseFault } from "./faults.ts";
 import { readBody, sendJson } from "./http.ts";
 import { deletedCustomer } from "./objects.ts";
+import { clearBilling, parseSeedBilling, seedBilling } from "./seed-billing.ts";
 import type { SeedCustomer, Store } from "./store.ts";
 import { putSeedCustomer, resetCounters } from "./store.ts";
 
@@ -50,9 +51,18 @@ function seedCustomer(store: Store, body: Record<string, unknown>) {
   if (deleted !== undefined && typeof deleted !== "boolean") throw new BadRequest("deleted must be a boolean");
   const validMetadata = typeof metadata === "object" && metadata !== null && Object.values(metadata).every((v) => typeof v === "string");
   if (metadata !== undefined && !validMetadata) throw new BadRequest("metadata must be an object of strings");
+  let billing;
+  try {
+    billing = parseSeedBilling(body);
+  } catch (error) {
+    throw new BadRequest((error as Error).message);
+  }
   const seed: SeedCustomer = { id, name, email, metadata: metadata as Record<string, string> | undefined, deleted };
+  clearBilling(store, id);
   const customer = putSeedCustomer(store, seed);
-  return deleted ? deletedCustomer(id) : customer;
+  if (deleted) return deletedCustomer(id);
+  seedBilling(store, customer, billing);
+  return customer;
 }
 
 // A bare array, newest last: tests read it as the list of portal sessions created.

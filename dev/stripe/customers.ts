@@ -6,6 +6,11 @@ import type { ParsedObject } from "./schema.ts";
 import { any, arrayOf, bool, email, int, metadata, obj, oneOf, readArray, readNumber, readObject, readString, str } from "./schema.ts";
 import type { Route, RouteContext } from "./routes.ts";
 import { expandParam, expansions, listParams, ok, paginate } from "./routes.ts";
+import { changeSubscription, subscriptionsOf } from "./billing.ts";
+import { emit } from "./events.ts";
+import { renderSubscription } from "./expand.ts";
+import { matchesStatus } from "./subscription-object.ts";
+import type { Store } from "./store.ts";
 
 const address = obj({ city: str(), country: str(), line1: str(), line2: str(), postal_code: str(), state: str() });
 
@@ -32,8 +37,9 @@ const writable = {
   ...expandParam,
 };
 
-// Accepted because the API documents them; this stand-in has no payment
-// methods, sources, tax ids, clocks or accounts, so they have no effect.
+// Accepted because the API documents them; payment methods are attached only
+// by the hosted portal here, and there are no sources, tax ids, clocks or
+// accounts, so they have no effect.
 const createOnly = { payment_method: str(), tax_id_data: any(), test_clock: str() };
 
 const EXPANDABLE = ["default_source", "invoice_settings.default_payment_method", "test_clock", "sources", "subscriptions", "tax_ids", "tax", "cash_balance"];
@@ -75,10 +81,22 @@ function apply(customer: CustomerObject, p: ParsedObject): void {
   }
 }
 
-function render(customer: CustomerObject, params: ParsedObject, prefix = "") {
+function render(store: Store, customer: CustomerObject, params: ParsedObject, prefix = "") {
   const expand = expansions(params, EXPANDABLE, prefix);
-  const sublist = (name: string) => (expand.has(name) ? { [name]: listObject(`/v1/customers/${customer.id}/${name}`, [], false) } : {});
-  return { ...customer, ...sublist("sources"), ...sublist("subscriptions"), ...sublist("tax_ids") };
+  const sublist = (name: string, data: unknown[] = []) => (expand.has(name) ? { [name]: listObject(`/v1/customers/${customer.id}/${name}`, data, false) } : {});
+  const subscriptions = subscriptionsOf(store, customer.id)
+    .filter((s) => matchesStatus(s, undefined))
+    .reverse()
+    .map((s) => renderSubscription(store, s, new Set()));
+  const pmId = customer.invoice_settings.default_payment_method;
+  const pm = expand.has("invoice_settings.default_payment_method") && typeof pmId === "string" ? store.paymentMethods.get(pmId) : undefined;
+  return {
+    ...customer,
+    ...(pm && { invoice_settings: { ...customer.invoice_settings, default_payment_method: structuredClone(pm) } }),
+    ...sublist("sources"),
+    ...sublist("subscriptions", subscriptions),
+    ...sublist("tax_ids"),
+  };
 }
 
 function existing(ctx: RouteContext) {
@@ -97,7 +115,7 @@ export const customerRoutes: Route[] = [
       const customer = newCustomer(randomId("cus_", 14));
       apply(customer, p);
       ctx.store.customers.set(customer.id, { customer, deleted: false });
-      return ok(render(customer, p));
+      return ok(render(ctx.store, customer, p));
     },
   },
   {
@@ -111,7 +129,7 @@ export const customerRoutes: Route[] = [
         .map((e) => e.customer)
         .reverse();
       const list = paginate(all, p, "/v1/customers", "customer");
-      return ok({ ...list, data: list.data.map((c) => render(c, p, "data.")) });
+      return ok({ ...list, data: list.data.map((c) => render(ctx.store, c, p, "data.")) });
     },
   },
   {
@@ -122,7 +140,7 @@ export const customerRoutes: Route[] = [
       const { id, entry } = existing(ctx);
       if (!entry) throw resourceMissing("customer", id, "id");
       // Stripe still answers 200 for a deleted customer, with the tombstone.
-      return ok(entry.deleted ? deletedCustomer(id) : render(entry.customer, p));
+      return ok(entry.deleted ? deletedCustomer(id) : render(ctx.store, entry.customer, p));
     },
   },
   {
@@ -133,7 +151,7 @@ export const customerRoutes: Route[] = [
       const { id, entry } = existing(ctx);
       if (!entry || entry.deleted) throw resourceMissing("customer", id, "id");
       apply(entry.customer, p);
-      return ok(render(entry.customer, p));
+      return ok(render(ctx.store, entry.customer, p));
     },
   },
   {
@@ -143,7 +161,13 @@ export const customerRoutes: Route[] = [
     execute(_p, ctx) {
       const { id, entry } = existing(ctx);
       if (!entry || entry.deleted) throw resourceMissing("customer", id, "id");
+      // Deleting a customer cancels its subscriptions at once, then the customer itself goes.
+      const now = Math.floor(Date.now() / 1000);
+      for (const s of subscriptionsOf(ctx.store, id).filter((s) => s.status !== "canceled")) {
+        changeSubscription(ctx.store, s, "customer.subscription.deleted", () => Object.assign(s, { status: "canceled", canceled_at: s.canceled_at ?? now, ended_at: now }), ctx.request);
+      }
       entry.deleted = true;
+      emit(ctx.store, "customer.deleted", entry.customer, { request: ctx.request });
       return ok(deletedCustomer(id));
     },
   },

@@ -1,9 +1,10 @@
 // `flow_data` of a portal session: its parameter schema, the cross-field rules
 // Stripe enforces on it, and the `flow` object echoed back in the session.
-import { invalidRequest, parameterMissing } from "./errors.ts";
+import { invalidRequest, parameterMissing, resourceMissing } from "./errors.ts";
 import type { JsonObject } from "./objects.ts";
 import type { ParsedObject } from "./schema.ts";
 import { arrayOf, int, obj, oneOf, readArray, readNumber, readObject, readString, str, url } from "./schema.ts";
+import type { Store } from "./store.ts";
 
 const SUBSCRIPTION_FLOWS = ["subscription_cancel", "subscription_pause", "subscription_update", "subscription_update_confirm"] as const;
 const FLOW_TYPES = ["customer_update", "payment_method_update", ...SUBSCRIPTION_FLOWS];
@@ -59,6 +60,18 @@ export function checkFlowData(flow: ParsedObject): void {
       );
     }
   }
+}
+
+// A subscription flow must name a live subscription of the session's own
+// customer; someone else's is reported exactly like one that does not exist.
+export function checkFlowSubscription(store: Store, flow: ParsedObject, customerId: string): void {
+  const type = readString(flow, "type") ?? "";
+  if (!(SUBSCRIPTION_FLOWS as readonly string[]).includes(type)) return;
+  const id = readString(readObject(flow, type), "subscription") ?? "";
+  const param = `flow_data[${type}][subscription]`;
+  const subscription = store.subscriptions.get(id);
+  if (!subscription || subscription.customer !== customerId) throw resourceMissing("subscription", id, param, 400);
+  if (subscription.status === "canceled") throw invalidRequest(`The subscription ${id} has already been canceled.`, param);
 }
 
 const text = (p: ParsedObject | undefined, key: string) => readString(p, key) ?? null;

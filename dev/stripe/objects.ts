@@ -15,6 +15,9 @@ export const portalSecret = () => `test_${randomBytes(48).toString("base64url")}
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+// What Stripe reports when a request names no version, and what events are rendered in: the account's pinned one.
+export const ACCOUNT_API_VERSION = "2026-10-28.endive";
+
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 

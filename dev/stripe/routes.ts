@@ -3,6 +3,7 @@
 // parameter validation: errors from `schema`/`check` are never replayed,
 // whatever `execute` returns or throws is.
 import { invalidRequest, resourceMissing } from "./errors.ts";
+import type { EventRequest } from "./events.ts";
 import { listObject } from "./objects.ts";
 import type { ObjectSchema, ParsedObject } from "./schema.ts";
 import { arrayOf, int, readArray, readNumber, readString, str } from "./schema.ts";
@@ -10,7 +11,7 @@ import type { Store } from "./store.ts";
 
 export type ApiResult = { status: number; body: unknown };
 
-export type RouteContext = { store: Store; baseUrl: string; pathParams: Record<string, string> };
+export type RouteContext = { store: Store; baseUrl: string; pathParams: Record<string, string>; request: EventRequest };
 
 export type Route = {
   method: "GET" | "POST" | "DELETE";

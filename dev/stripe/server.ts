@@ -1,6 +1,6 @@
 // A local stand-in for the subset of Stripe's API the app uses, reachable by
 // the official SDK through its `host`/`port`/`protocol` options, plus the
-// hosted portal page and test-only control endpoints.
+// hosted portal page, signed webhook deliveries and test-only control endpoints.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,8 +8,10 @@ import { handleApi } from "./api.ts";
 import { PAGE_VIEW_KEY, handleControl } from "./control.ts";
 import { BodyTooLarge, sendHtml, sendJson } from "./http.ts";
 import { expiredPage, notFoundPage, portalPage } from "./portal-page.ts";
+import { seedBilling } from "./seed-billing.ts";
 import type { SeedCustomer, Store } from "./store.ts";
 import { countCall, createStore, isExpired } from "./store.ts";
+import type { WebhookEndpoint } from "./webhooks.ts";
 
 export type StripeStandInSeed = { customers: SeedCustomer[]; defaultConfiguration?: boolean };
 
@@ -18,6 +20,8 @@ export type StripeStandInOptions = {
   host?: string;
   seed?: StripeStandInSeed;
   sessionTtlSeconds?: number;
+  // Where signed events are POSTed.
+  webhook?: WebhookEndpoint;
   log?: (line: string) => void;
 };
 
@@ -43,6 +47,8 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
     customers: opts.seed?.customers ?? [],
     defaultConfiguration: opts.seed?.defaultConfiguration ?? true,
     ttlSeconds: opts.sessionTtlSeconds ?? 300,
+    webhook: opts.webhook,
+    log,
   });
   let baseUrl = "";
 
@@ -73,6 +79,12 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${urlHost(host)}:${port}`;
+  store.baseUrl = baseUrl;
+  // Invoices link to this server's own pages, so billing history is seeded once its URL is known.
+  for (const seed of opts.seed?.customers ?? []) {
+    const entry = store.customers.get(seed.id);
+    if (entry && !entry.deleted) seedBilling(store, entry.customer, seed);
+  }
   log(`Stripe stand-in listening on ${baseUrl}`);
 
   return {
@@ -80,6 +92,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        store.webhooks.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // The SDK keeps connections alive; without this close() would wait for them to idle out.
         server.closeAllConnections();

@@ -1,7 +1,7 @@
 // POST /v1/billing_portal/sessions. The returned `url` points at this
 // server's hosted page (portal-page.ts) instead of billing.stripe.com.
 import { invalidRequest, parameterInvalidEmpty, parameterMissing, resourceMissing } from "./errors.ts";
-import { checkFlowData, flowDataSchema, renderFlow } from "./flow.ts";
+import { checkFlowData, checkFlowSubscription, flowDataSchema, renderFlow } from "./flow.ts";
 import type { JsonObject } from "./objects.ts";
 import { nowSeconds, portalSecret, randomId } from "./objects.ts";
 import type { ParsedObject } from "./schema.ts";
@@ -69,6 +69,7 @@ function execute(p: ParsedObject, ctx: RouteContext) {
   if (customerId === undefined) throw resourceMissing("account", readString(p, "customer_account") ?? "", "customer_account", 400);
   const configuration = resolveConfiguration(p, ctx);
   const flowData = readObject(p, "flow_data");
+  if (flowData) checkFlowSubscription(ctx.store, flowData, customerId);
   const secret = portalSecret();
   const session = {
     id: randomId("bps_", 24),

@@ -1,11 +1,17 @@
 // All state of one stand-in process. Nothing is persisted: a restart is a
 // fresh Stripe test account with only the seed in it.
+import type { StripeEvent } from "./events.ts";
 import type { Fault } from "./faults.ts";
 import { IdempotencyCache } from "./idempotency.ts";
 import type { ConfigurationObject, CustomerObject, JsonObject } from "./objects.ts";
+import type { SeedBilling } from "./seed-billing.ts";
 import { newConfiguration, newCustomer } from "./objects.ts";
+import type { WebhookEndpoint } from "./webhooks.ts";
+import { WebhookDispatcher } from "./webhooks.ts";
+import type { InvoiceObject, PaymentMethodObject, SubscriptionObject } from "./wire.ts";
 
-export type SeedCustomer = { id: string; name: string; email?: string; metadata?: Record<string, string>; deleted?: boolean };
+// Billing fields (seed-billing.ts) are applied once the server knows its own URL.
+export type SeedCustomer = { id: string; name: string; email?: string; metadata?: Record<string, string>; deleted?: boolean } & SeedBilling;
 
 export type CustomerEntry = { customer: CustomerObject; deleted: boolean };
 
@@ -31,9 +37,26 @@ export type Store = {
   sessionsCreated: number;
   faults: Fault[];
   idempotency: IdempotencyCache;
+  // Where this server is reachable; hosted invoice URLs point at it.
+  baseUrl: string;
+  // Billing objects, in creation order.
+  subscriptions: Map<string, SubscriptionObject>;
+  invoices: Map<string, InvoiceObject>;
+  paymentMethods: Map<string, PaymentMethodObject>;
+  events: StripeEvent[];
+  lastEventCreated: number;
+  webhooks: WebhookDispatcher;
 };
 
-export function createStore(options: { customers: SeedCustomer[]; defaultConfiguration: boolean; ttlSeconds: number }): Store {
+type StoreOptions = {
+  customers: SeedCustomer[];
+  defaultConfiguration: boolean;
+  ttlSeconds: number;
+  webhook?: WebhookEndpoint | null;
+  log?: (line: string) => void;
+};
+
+export function createStore(options: StoreOptions): Store {
   const defaults = newConfiguration({ isDefault: true });
   const store: Store = {
     customers: new Map(),
@@ -48,6 +71,13 @@ export function createStore(options: { customers: SeedCustomer[]; defaultConfigu
     sessionsCreated: 0,
     faults: [],
     idempotency: new IdempotencyCache(),
+    baseUrl: "",
+    subscriptions: new Map(),
+    invoices: new Map(),
+    paymentMethods: new Map(),
+    events: [],
+    lastEventCreated: 0,
+    webhooks: new WebhookDispatcher(options.webhook ?? null, options.log ?? (() => {})),
   };
   for (const seed of options.customers) putSeedCustomer(store, seed);
   return store;
@@ -91,6 +121,7 @@ export function resetCounters(store: Store): void {
   store.total = 0;
   store.sessionsCreated = 0;
   store.faults.length = 0;
+  store.webhooks.faults.length = 0;
 }
 
 export function isExpired(store: Store, record: SessionRecord, nowMs = Date.now()): boolean {

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 
-const SEEDED = { id: "cus_SeededAcme0001", name: "Acme Inc", email: "billing@acme.test", metadata: { company_id: "acme" } };
+const SEEDED = {
+  id: "cus_SeededAcme0001",
+  name: "Acme Inc",
+  email: "billing@acme.test",
+  metadata: { company_id: "acme" },
+  subscription: { price: "price_pro_monthly" },
+};
 const GONE = { id: "cus_SeededGone0001", name: "Gone Ltd", deleted: true };
 
 // Top-level keys of the reference fixtures (stripe-fixtures3.json) for these objects.
@@ -220,20 +226,23 @@ describe("portal sessions", () => {
   });
 
   it("echoes the subscription flows' own objects", async () => {
+    // Subscription flows must name a subscription of the customer's own.
+    const subscription = (await stripe.subscriptions.list({ customer: SEEDED.id })).data[0]?.id ?? "";
+    expect(subscription).toMatch(/^sub_\w{24}$/);
     const cancel = await createSession({
-      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: "sub_1", retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } } },
+      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription, retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } } },
     });
     expect(cancel.flow).toMatchObject({
       type: "subscription_cancel",
-      subscription_cancel: { subscription: "sub_1", retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } },
+      subscription_cancel: { subscription, retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } },
       after_completion: { type: "portal_homepage" },
     });
     const confirm = await createSession({
-      flow_data: { type: "subscription_update_confirm", subscription_update_confirm: { subscription: "sub_2", items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C" }] } },
+      flow_data: { type: "subscription_update_confirm", subscription_update_confirm: { subscription, items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C" }] } },
     });
-    expect(confirm.flow?.subscription_update_confirm).toEqual({ subscription: "sub_2", items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C", promotion_code: null }] });
-    const update = await createSession({ flow_data: { type: "subscription_update", subscription_update: { subscription: "sub_3" } } });
-    expect(update.flow?.subscription_update).toEqual({ subscription: "sub_3" });
+    expect(confirm.flow?.subscription_update_confirm).toEqual({ subscription, items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C", promotion_code: null }] });
+    const update = await createSession({ flow_data: { type: "subscription_update", subscription_update: { subscription } } });
+    expect(update.flow?.subscription_update).toEqual({ subscription });
   });
 
   const invalid = async (params: Record<string, unknown>) => {
