@@ -4,11 +4,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { describeFault, parseFault } from "./faults.ts";
 import { readBody, sendJson } from "./http.ts";
 import { deletedCustomer } from "./objects.ts";
+import { PAGE_VIEW_KEY } from "./portal-routes.ts";
 import { clearBilling, parseSeedBilling, seedBilling } from "./seed-billing.ts";
 import type { SeedCustomer, Store } from "./store.ts";
 import { putSeedCustomer, resetCounters } from "./store.ts";
-
-export const PAGE_VIEW_KEY = "GET /p/session";
 
 class BadRequest extends Error {}
 

@@ -1,57 +1,115 @@
-// The hosted customer-portal page a session's `url` opens. It only has to let
-// end-to-end tests see which customer and flow the app sent the browser to,
-// and lead back to the app like Stripe's "Return to …" link.
-import type { SessionRecord } from "./store.ts";
+// The hosted customer-portal page a session's `url` opens: the customer's
+// plan, card and invoices with buttons for the portal's actions, or straight
+// the form of the session's flow. Its data-testids (portal-customer-id,
+// portal-flow, portal-session-id, portal-return, ...) are what e2e tests read.
+import { defaultCard, invoicesOf, primarySubscription } from "./billing.ts";
+import { planName } from "./catalog.ts";
+import type { Page } from "./html.ts";
+import { button, escape, formatDate, formatMoney, layout, returnLink } from "./html.ts";
+import { cardLabel } from "./payment-method-object.ts";
+import { itemOf, periodOf } from "./subscription-object.ts";
+import type { SessionRecord, Store } from "./store.ts";
+import type { SubscriptionObject } from "./wire.ts";
 
-export type Page = { status: number; html: string };
+export type { Page } from "./html.ts";
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+export type FlowInfo = {
+  type: string;
+  subscription: string | null;
+  after: string;
+  redirectUrl: string | null;
+  message: string | null;
+  // subscription_update_confirm: the price the customer is asked to confirm.
+  price: string | null;
+};
 
-const STYLE = `
-body{margin:0;font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;color:#1a1f36;background:#f6f9fc}
-main{max-width:560px;margin:48px auto;padding:32px;background:#fff;border-radius:8px;box-shadow:0 2px 8px rgba(60,66,87,.12)}
-.badge{display:inline-block;padding:2px 8px;border-radius:4px;background:#ffde92;color:#a04d00;font-size:12px;font-weight:600;text-transform:uppercase}
-a{color:#635bff;text-decoration:none}dt{color:#697386;font-size:14px}dd{margin:0 0 12px}`;
+export type PortalContext = { store: Store; record: SessionRecord; base: string; flow: FlowInfo | null };
 
-function layout(title: string, body: string, lang = "en"): string {
-  return `<!doctype html>
-<html lang="${escape(lang)}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title><style>${STYLE}</style></head>
-<body><main><span class="badge">Test mode</span>
-${body}
-</main></body>
-</html>
-`;
+const get = (value: unknown, key: string): unknown =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+const text = (value: unknown) => (typeof value === "string" ? value : null);
+
+// Reads the session's echoed `flow` back; the page never needs the raw parameters.
+export function flowInfo(record: SessionRecord): FlowInfo | null {
+  const flow = record.session.flow;
+  const type = text(get(flow, "type"));
+  if (!type) return null;
+  const part = get(flow, type);
+  const after = get(flow, "after_completion");
+  const items = get(part, "items");
+  return {
+    type,
+    subscription: text(get(part, "subscription")),
+    after: text(get(after, "type")) ?? "portal_homepage",
+    redirectUrl: text(get(get(after, "redirect"), "return_url")),
+    message: text(get(get(after, "hosted_confirmation"), "custom_message")),
+    price: Array.isArray(items) ? text(get(items[0], "price")) : null,
+  };
 }
 
-function hostOf(returnUrl: string): string {
-  try {
-    return new URL(returnUrl).host;
-  } catch {
-    return returnUrl;
-  }
+export function portalContext(store: Store, record: SessionRecord): PortalContext {
+  return { store, record, base: `/p/session/${encodeURIComponent(record.secret)}`, flow: flowInfo(record) };
 }
 
-function returnLink(returnUrl: unknown): string {
-  if (typeof returnUrl !== "string") return "";
-  return `<p><a data-testid="portal-return" href="${escape(returnUrl)}">Return to ${escape(hostOf(returnUrl))}</a></p>`;
-}
+const localeOf = (ctx: PortalContext) => {
+  const locale = ctx.record.session.locale;
+  return typeof locale === "string" && locale !== "auto" ? locale : "en";
+};
 
-export function portalPage(record: SessionRecord): Page {
-  const { session } = record;
-  const name = record.customerName ?? session.customer;
-  const locale = typeof session.locale === "string" && session.locale !== "auto" ? session.locale : "en";
-  const body = `
+// Every portal page starts the same way: the way back, who this is, which session.
+export function portalLayout(ctx: PortalContext, title: string, body: string, status = 200): Page {
+  const { session } = ctx.record;
+  const head = `
 ${returnLink(session.return_url)}
-<h1>${escape(name)}</h1>
+<h1>${escape(ctx.record.customerName ?? session.customer)}</h1>
 <dl>
 <dt>Customer</dt><dd data-testid="portal-customer-id">${escape(session.customer)}</dd>
-<dt>Flow</dt><dd data-testid="portal-flow">${escape(record.flowType ?? "portal_homepage")}</dd>
+<dt>Flow</dt><dd data-testid="portal-flow">${escape(ctx.record.flowType ?? "portal_homepage")}</dd>
 <dt>Session</dt><dd data-testid="portal-session-id">${escape(session.id)}</dd>
 </dl>`;
-  return { status: 200, html: layout("Customer portal", body, locale) };
+  return { status, html: layout(title, `${head}\n${body}`, localeOf(ctx)) };
+}
+
+function renewalText(subscription: SubscriptionObject): string {
+  const { end } = periodOf(subscription);
+  if (subscription.status === "canceled") return `Canceled on ${formatDate(subscription.ended_at ?? end)}`;
+  if (subscription.cancel_at_period_end) return `Cancels on ${formatDate(subscription.cancel_at ?? end)}`;
+  if (subscription.status === "trialing") return `Trial ends on ${formatDate(subscription.trial_end ?? end)}`;
+  return `Renews on ${formatDate(end)}`;
+}
+
+function subscriptionSection(ctx: PortalContext, subscription: SubscriptionObject | undefined): string {
+  if (!subscription) return `<section><h2>Current plan</h2><p data-testid="portal-no-subscription">No active subscription</p></section>`;
+  const price = itemOf(subscription).price;
+  const cancel = subscription.cancel_at_period_end ? "" : button("get", `${ctx.base}/cancel`, "Cancel subscription");
+  const pastDue = subscription.status === "past_due" ? `<p role="alert">Your last payment failed. Update your payment method to pay the open invoice.</p>` : "";
+  return `<section aria-labelledby="plan-heading"><h2 id="plan-heading">Current plan</h2>
+${pastDue}<p><strong data-testid="portal-plan">${escape(planName(price.id))}</strong> · ${formatMoney(price.unit_amount ?? 0)} per month</p>
+<p>Status: <span data-testid="portal-subscription-status">${escape(subscription.status)}</span></p>
+<p data-testid="portal-renewal">${escape(renewalText(subscription))}</p>
+${button("get", `${ctx.base}/plan`, "Update plan")}${cancel}</section>`;
+}
+
+function cardSection(ctx: PortalContext): string {
+  const customer = ctx.store.customers.get(ctx.record.session.customer)?.customer;
+  const card = customer && defaultCard(ctx.store, customer);
+  const shown = card
+    ? `<p data-testid="portal-card">${escape(cardLabel(card))}</p><p>Expires ${card.card.exp_month}/${card.card.exp_year}</p>`
+    : `<p data-testid="portal-card">No payment method</p>`;
+  return `<section aria-labelledby="pm-heading"><h2 id="pm-heading">Payment method</h2>${shown}${button("get", `${ctx.base}/payment-method`, "Update payment method")}</section>`;
+}
+
+function invoiceSection(ctx: PortalContext): string {
+  const invoices = invoicesOf(ctx.store, ctx.record.session.customer).reverse();
+  const rows = invoices
+    .map((i) => `<li data-testid="portal-invoice"><a href="${escape(i.hosted_invoice_url)}">${formatDate(i.created)}</a> · ${formatMoney(i.total)} · ${escape(i.status)}</li>`)
+    .join("\n");
+  return `<section aria-labelledby="invoices-heading"><h2 id="invoices-heading">Invoice history</h2>${rows ? `<ul>${rows}</ul>` : "<p>No invoices yet</p>"}</section>`;
+}
+
+export function homePage(ctx: PortalContext): Page {
+  const subscription = primarySubscription(ctx.store, ctx.record.session.customer);
+  return portalLayout(ctx, "Customer portal", `${subscriptionSection(ctx, subscription)}\n${cardSection(ctx)}\n${invoiceSection(ctx)}`);
 }
 
 export function expiredPage(record: SessionRecord): Page {

@@ -1,16 +1,18 @@
 // A local stand-in for the subset of Stripe's API the app uses, reachable by
 // the official SDK through its `host`/`port`/`protocol` options, plus the
-// hosted portal page, signed webhook deliveries and test-only control endpoints.
+// hosted portal and invoice pages, signed webhook deliveries and test-only
+// control endpoints.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleApi } from "./api.ts";
-import { PAGE_VIEW_KEY, handleControl } from "./control.ts";
+import { handleControl } from "./control.ts";
 import { BodyTooLarge, sendHtml, sendJson } from "./http.ts";
-import { expiredPage, notFoundPage, portalPage } from "./portal-page.ts";
+import { INVOICE_VIEW_KEY, invoicePage } from "./invoice-page.ts";
+import { handlePortal } from "./portal-routes.ts";
 import { seedBilling } from "./seed-billing.ts";
-import type { SeedCustomer, Store } from "./store.ts";
-import { countCall, createStore, isExpired } from "./store.ts";
+import type { SeedCustomer } from "./store.ts";
+import { countCall, createStore } from "./store.ts";
 import type { WebhookEndpoint } from "./webhooks.ts";
 
 export type StripeStandInSeed = { customers: SeedCustomer[]; defaultConfiguration?: boolean };
@@ -26,13 +28,6 @@ export type StripeStandInOptions = {
 };
 
 export type StripeStandIn = { url: string; port: number; close(): Promise<void> };
-
-function servePortal(store: Store, res: ServerResponse, secret: string): void {
-  countCall(store, PAGE_VIEW_KEY, false);
-  const record = store.sessionsBySecret.get(secret);
-  const page = !record ? notFoundPage() : isExpired(store, record) ? expiredPage(record) : portalPage(record);
-  sendHtml(res, page.status, page.html);
-}
 
 // Wildcard binds are not addressable, and IPv6 literals need brackets in a URL.
 function urlHost(host: string): string {
@@ -54,11 +49,16 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://stand-in.invalid");
-    const portal = /^\/p\/session\/([^/]+)$/.exec(url.pathname);
+    const invoice = /^\/i\/([^/]+)$/.exec(url.pathname);
     if (url.pathname.startsWith("/__control/")) return handleControl(store, req, res, url);
     // Browsers ask the portal page's host for a favicon; that is not an API call.
     if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
-    if (portal && req.method === "GET") return servePortal(store, res, decodeURIComponent(portal[1] ?? ""));
+    if (await handlePortal(store, req, res, url)) return;
+    if (invoice && req.method === "GET") {
+      countCall(store, INVOICE_VIEW_KEY, false);
+      const page = invoicePage(store, decodeURIComponent(invoice[1] ?? ""));
+      return sendHtml(res, page.status, page.html);
+    }
     return handleApi({ store, baseUrl, log }, req, res, url);
   }
 
