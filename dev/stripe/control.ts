@@ -1,6 +1,8 @@
 // /__control/*: plain-JSON hooks for tests to read counters, queue faults and
 // arrange state. Not part of Stripe's API, so no auth and no Stripe envelopes.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BillingError } from "./billing.ts";
+import { billingControl } from "./control-billing.ts";
 import { describeFault, parseFault } from "./faults.ts";
 import { readBody, sendJson } from "./http.ts";
 import { deletedCustomer } from "./objects.ts";
@@ -118,10 +120,11 @@ function route(store: Store, method: string, path: string, body: Record<string, 
 export async function handleControl(store: Store, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   try {
     const body = parseJson(await readBody(req));
-    const [status, value] = route(store, req.method ?? "GET", url.pathname, body);
+    const method = req.method ?? "GET";
+    const [status, value] = (await billingControl(store, method, url.pathname, body)) ?? route(store, method, url.pathname, body);
     sendJson(res, status, value);
   } catch (error) {
-    if (!(error instanceof BadRequest)) throw error;
+    if (!(error instanceof BadRequest) && !(error instanceof BillingError)) throw error;
     sendJson(res, 400, { error: error.message });
   }
 }

@@ -22,7 +22,7 @@ export type StripeStandInOptions = {
   host?: string;
   seed?: StripeStandInSeed;
   sessionTtlSeconds?: number;
-  // Where signed events are POSTed.
+  // Where signed events are POSTed; also settable later with POST /__control/webhook.
   webhook?: WebhookEndpoint;
   log?: (line: string) => void;
 };
