@@ -1,0 +1,712 @@
+// Billing in the Stripe stand-in: catalog, subscriptions, invoices and cards
+// through the official SDK; the hosted portal's actions as a browser without
+// JavaScript would post them; and the signed events the stand-in delivers,
+// received by a local endpoint that trusts nothing the official SDK's
+// `stripe.webhooks.constructEvent` does not verify.
+import { readFileSync } from "node:fs";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { StripeStandIn } from "../../dev/stripe/server.ts";
+import { startStripeStandIn } from "../../dev/stripe/server.ts";
+
+const SECRET = "whsec_billing_integration";
+const VISA = { brand: "visa", last4: "4242", expMonth: 12, expYear: 2031 } as const;
+const ACME = {
+  id: "cus_BillingAcme001",
+  name: "Acme Inc",
+  email: "billing@acme.test",
+  metadata: { company_id: "acme" },
+  subscription: { price: "price_pro_monthly" },
+  paymentMethod: VISA,
+  invoices: 3,
+};
+const GLOBEX = { id: "cus_BillingGlobex1", name: "Globex Corp", subscription: { price: "price_starter_monthly" } };
+
+const fixtures = JSON.parse(readFileSync("/work/shared/reference/stripe-fixtures3.json", "utf8")).resources as Record<string, Record<string, unknown>>;
+const keysOf = (o: unknown) => Object.keys(o as object).sort();
+
+// ---- the webhook endpoint -------------------------------------------------
+
+type Received = { event: Stripe.Event; signature: string };
+const received: Received[] = [];
+const rejected: Array<{ signature: string; reason: string }> = [];
+// Statuses to answer instead of 200, one per delivery, front first.
+const forcedStatuses: number[] = [];
+let receiver: Server;
+let receiverUrl = "";
+const verifier = new Stripe("sk_test_verifier_only");
+
+function receive(req: IncomingMessage, res: ServerResponse) {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const signature = String(req.headers["stripe-signature"] ?? "");
+    let event: Stripe.Event;
+    try {
+      event = verifier.webhooks.constructEvent(raw, signature, SECRET);
+    } catch (error) {
+      rejected.push({ signature, reason: (error as Error).message });
+      return void res.writeHead(400).end();
+    }
+    const forced = forcedStatuses.shift();
+    if (forced !== undefined) return void res.writeHead(forced).end();
+    received.push({ event, signature });
+    res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
+  });
+}
+
+// ---- the stand-in ---------------------------------------------------------
+
+let standIn: StripeStandIn;
+let stripe: Stripe;
+let mark = 0;
+
+async function control<T = unknown>(method: string, path: string, body?: unknown, expectStatus?: number): Promise<T> {
+  const res = await fetch(`${standIn.url}/__control/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (expectStatus === undefined) expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
+  else expect(res.status).toBe(expectStatus);
+  return (await res.json()) as T;
+}
+
+type EventSummary = { id: string; type: string; created: number; object: string | null };
+const simulate = (customer: string, action: string, extra: Record<string, unknown> = {}) =>
+  control<{ events: EventSummary[] }>("POST", "simulate", { customer, action, ...extra });
+const flush = () => control("POST", "flush");
+
+// Events delivered since the test started, in arrival order.
+async function delivered(): Promise<Stripe.Event[]> {
+  await flush();
+  return received.slice(mark).map((r) => r.event);
+}
+
+let customerCount = 0;
+// A customer of its own per test, so no test depends on another's changes.
+async function customer(billing: Record<string, unknown> = {}): Promise<string> {
+  customerCount += 1;
+  const id = `cus_BillingTest${String(customerCount).padStart(3, "0")}`;
+  await control("POST", "customers", { id, name: `Test Co ${customerCount}`, subscription: { price: "price_pro_monthly" }, paymentMethod: VISA, ...billing });
+  return id;
+}
+
+async function subscriptionOf(customerId: string): Promise<Stripe.Subscription> {
+  const [subscription] = (await stripe.subscriptions.list({ customer: customerId, status: "all" })).data;
+  if (!subscription) throw new Error(`no subscription for ${customerId}`);
+  return subscription;
+}
+
+async function portal(customerId: string, params: Partial<Stripe.BillingPortal.SessionCreateParams> = {}) {
+  const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: "https://app.example.com/billing", ...params });
+  return { session, page: async (path = "") => fetch(`${session.url}${path}`).then(async (r) => ({ status: r.status, html: await r.text() })) };
+}
+
+// A form post as a browser sends it, without following the redirect.
+async function post(url: string, fields: Record<string, string>) {
+  const res = await fetch(url, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  return { status: res.status, location: res.headers.get("location"), html: await res.text() };
+}
+
+const testId = (html: string, id: string) => new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html)?.[1];
+const buttons = (html: string) => [...html.matchAll(/<button type="submit">([^<]*)<\/button>/g)].map((m) => m[1]);
+const types = (events: Array<{ type: string }>) => events.map((e) => e.type);
+const dataObject = <T>(event: Stripe.Event) => event.data.object as unknown as T;
+
+async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  const error: unknown = await promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
+  return error as Stripe.errors.StripeError;
+}
+
+beforeAll(async () => {
+  receiver = createServer(receive);
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/stripe`;
+  standIn = await startStripeStandIn({ port: 0, seed: { customers: [ACME, GLOBEX] }, webhook: { url: receiverUrl, secret: SECRET } });
+  stripe = new Stripe("sk_test_billing", { host: "127.0.0.1", port: standIn.port, protocol: "http", apiVersion: Stripe.API_VERSION });
+});
+
+afterAll(async () => {
+  await standIn.close();
+  receiver.closeAllConnections();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+beforeEach(async () => {
+  await flush();
+  await control("POST", "reset");
+  await control("POST", "webhook", { url: receiverUrl, secret: SECRET });
+  forcedStatuses.length = 0;
+  rejected.length = 0;
+  mark = received.length;
+});
+
+// ---- catalog and read API -------------------------------------------------
+
+describe("catalog", () => {
+  it("serves the three monthly plans as products and prices", async () => {
+    const prices = await stripe.prices.list();
+    expect(prices.data.map((p) => [p.id, p.product, p.nickname, p.unit_amount, p.currency, p.recurring?.interval])).toEqual([
+      ["price_starter_monthly", "prod_starter", "Starter", 1000, "usd", "month"],
+      ["price_pro_monthly", "prod_pro", "Pro", 4900, "usd", "month"],
+      ["price_business_monthly", "prod_business", "Business", 19900, "usd", "month"],
+    ]);
+    const pro = await stripe.prices.retrieve("price_pro_monthly", { expand: ["product"] });
+    expect(keysOf(pro)).toEqual(keysOf(fixtures.price));
+    expect(pro.product).toMatchObject({ id: "prod_pro", object: "product", name: "Pro", default_price: "price_pro_monthly" });
+    const product = await stripe.products.retrieve("prod_business");
+    // tax_details is in the SDK's Product type though not in the reference fixture.
+    expect(keysOf(product)).toEqual([...keysOf(fixtures.product), "tax_details"].sort());
+    expect((await stripe.prices.list({ product: "prod_starter" })).data.map((p) => p.id)).toEqual(["price_starter_monthly"]);
+    expect(await failure(stripe.prices.retrieve("price_nope"))).toMatchObject({ statusCode: 404, code: "resource_missing", message: "No such price: 'price_nope'" });
+  });
+});
+
+describe("subscriptions, invoices and payment methods", () => {
+  it("lists and retrieves the seeded subscription, with its period on the item", async () => {
+    const list = await stripe.subscriptions.list({ customer: ACME.id });
+    expect(list).toMatchObject({ object: "list", has_more: false, url: "/v1/subscriptions" });
+    expect(list.data).toHaveLength(1);
+    const [subscription] = list.data;
+    if (!subscription) throw new Error("no subscription");
+    expect(keysOf(subscription)).toEqual(keysOf(fixtures.subscription));
+    expect(subscription).toMatchObject({ object: "subscription", customer: ACME.id, status: "active", cancel_at_period_end: false, livemode: false, currency: "usd" });
+    expect(subscription.id).toMatch(/^sub_\w{24}$/);
+    expect("current_period_end" in subscription).toBe(false);
+    const [item] = subscription.items.data;
+    expect(keysOf(item)).toEqual([...keysOf((fixtures.subscription as { items: { data: object[] } }).items.data[0]), "current_trial"].sort());
+    expect(item?.price).toMatchObject({ id: "price_pro_monthly", product: "prod_pro", unit_amount: 4900 });
+    const now = Date.now() / 1000;
+    expect(item?.current_period_start).toBeLessThan(now);
+    expect(item?.current_period_end).toBeGreaterThan(now);
+    expect(await stripe.subscriptions.retrieve(subscription.id)).toEqual({ ...subscription });
+  });
+
+  it("expands items.data.price.product and filters by status", async () => {
+    const list = await stripe.subscriptions.list({ customer: ACME.id, status: "active", expand: ["data.items.data.price.product"] });
+    expect(list.data[0]?.items.data[0]?.price.product).toMatchObject({ object: "product", id: "prod_pro", name: "Pro" });
+    expect((await stripe.subscriptions.list({ customer: ACME.id, status: "canceled" })).data).toEqual([]);
+    expect((await stripe.subscriptions.list({ customer: ACME.id, status: "all" })).data).toHaveLength(1);
+    const error = await failure(stripe.subscriptions.list({ customer: ACME.id, expand: ["data.nope"] }));
+    expect(error).toMatchObject({ statusCode: 400, message: "This property cannot be expanded (data.nope)." });
+    expect(await failure(stripe.subscriptions.retrieve("sub_missing"))).toMatchObject({ statusCode: 404, code: "resource_missing", message: "No such subscription: 'sub_missing'" });
+  });
+
+  it("hides canceled subscriptions unless asked for them", async () => {
+    const id = await customer();
+    await simulate(id, "cancel_now");
+    expect((await stripe.subscriptions.list({ customer: id })).data).toEqual([]);
+    expect((await stripe.subscriptions.list({ customer: id, status: "canceled" })).data.map((s) => s.status)).toEqual(["canceled"]);
+    expect((await stripe.subscriptions.list({ customer: id, status: "ended" })).data).toHaveLength(1);
+  });
+
+  it("lists the past paid invoices, newest first, each with its hosted page", async () => {
+    const invoices = await stripe.invoices.list({ customer: ACME.id });
+    expect(invoices.data).toHaveLength(3);
+    const [newest] = invoices.data;
+    if (!newest) throw new Error("no invoice");
+    // `subscription` left the Invoice type in this API version; the SDK's type is followed.
+    expect(keysOf(newest)).toEqual(keysOf(fixtures.invoice).filter((k) => k !== "subscription"));
+    const numbers = invoices.data.map((i) => i.number ?? "");
+    expect(numbers.map((n) => n.slice(-4))).toEqual(["0003", "0002", "0001"]);
+    expect(new Set(numbers.map((n) => n.split("-")[0])).size).toBe(1);
+    for (const invoice of invoices.data) {
+      expect(invoice).toMatchObject({ status: "paid", amount_paid: 4900, amount_due: 4900, amount_remaining: 0, customer: ACME.id, currency: "usd" });
+      expect(invoice.hosted_invoice_url).toBe(`${standIn.url}/i/${invoice.id}`);
+    }
+    const created = invoices.data.map((i) => i.created);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    // One per month: consecutive invoices are 28 to 31 days apart.
+    for (let i = 1; i < created.length; i += 1) expect(((created[i - 1] ?? 0) - (created[i] ?? 0)) / 86400).toBeGreaterThanOrEqual(28);
+    expect(newest.parent?.subscription_details?.subscription).toBe((await subscriptionOf(ACME.id)).id);
+
+    const page = await fetch(newest.hosted_invoice_url ?? "");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(testId(html, "invoice-number")).toBe(newest.number);
+    expect(testId(html, "invoice-status")).toMatch(/^paid on /);
+    expect(testId(html, "invoice-amount-paid")).toBe("$49.00");
+
+    const firstPage = await stripe.invoices.list({ customer: ACME.id, limit: 2 });
+    expect(firstPage.has_more).toBe(true);
+    expect(await stripe.invoices.retrieve(newest.id)).toEqual({ ...newest });
+    expect(await failure(stripe.invoices.retrieve("in_missing"))).toMatchObject({ statusCode: 404, message: "No such invoice: 'in_missing'" });
+  });
+
+  it("serves the default card and expands it on the customer", async () => {
+    const plain = (await stripe.customers.retrieve(ACME.id)) as Stripe.Customer;
+    const pmId = plain.invoice_settings.default_payment_method;
+    expect(pmId).toMatch(/^pm_\w{24}$/);
+    const pm = await stripe.paymentMethods.retrieve(String(pmId));
+    expect(keysOf(pm)).toEqual(keysOf(fixtures.payment_method));
+    expect(pm).toMatchObject({ object: "payment_method", type: "card", customer: ACME.id, card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2031 } });
+    const expanded = (await stripe.customers.retrieve(ACME.id, { expand: ["invoice_settings.default_payment_method"] })) as Stripe.Customer;
+    expect(expanded.invoice_settings.default_payment_method).toEqual({ ...pm });
+    const withSubscriptions = (await stripe.customers.retrieve(ACME.id, { expand: ["subscriptions"] })) as Stripe.Customer;
+    expect(withSubscriptions.subscriptions?.data.map((s) => s.status)).toEqual(["active"]);
+    expect(await failure(stripe.paymentMethods.retrieve("pm_missing"))).toMatchObject({ statusCode: 404, message: "No such PaymentMethod: 'pm_missing'" });
+  });
+});
+
+describe("seeding through the control endpoint", () => {
+  it("starts a re-seeded customer's billing afresh, and validates the billing fields", async () => {
+    const id = await customer({ invoices: 2 });
+    await control("POST", "customers", { id, name: "Again", subscription: { price: "price_business_monthly", status: "trialing" } }, 201);
+    expect((await stripe.subscriptions.list({ customer: id, status: "all" })).data.map((s) => [s.status, s.items.data[0]?.price.id])).toEqual([["trialing", "price_business_monthly"]]);
+    expect((await stripe.invoices.list({ customer: id })).data).toEqual([]);
+    expect(((await stripe.customers.retrieve(id)) as Stripe.Customer).invoice_settings.default_payment_method).toBeNull();
+    const bad = await control<{ error: string }>("POST", "customers", { id, name: "Bad", subscription: { price: "price_nope" } }, 400);
+    expect(bad.error).toBe("subscription.price must be a catalog price id");
+    // Seeding is arranging state, not something that happened at Stripe: no events.
+    expect(await delivered()).toEqual([]);
+  });
+});
+
+describe("portal sessions for subscription flows", () => {
+  it("refuses a subscription of another customer, or none, like Stripe", async () => {
+    const foreign = (await subscriptionOf(GLOBEX.id)).id;
+    for (const [type, body] of [
+      ["subscription_cancel", { subscription: foreign }],
+      ["subscription_update", { subscription: foreign }],
+      ["subscription_update_confirm", { subscription: foreign, items: [{ id: "si_x", price: "price_business_monthly" }] }],
+    ] as const) {
+      const error = await failure(stripe.billingPortal.sessions.create({ customer: ACME.id, flow_data: { type, [type]: body } as Stripe.BillingPortal.SessionCreateParams.FlowData }));
+      expect(error).toMatchObject({ statusCode: 400, code: "resource_missing", param: `flow_data[${type}][subscription]`, message: `No such subscription: '${foreign}'` });
+    }
+    const missing = await failure(stripe.billingPortal.sessions.create({ customer: ACME.id, flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: "sub_x" } } }));
+    expect(missing).toMatchObject({ code: "resource_missing", message: "No such subscription: 'sub_x'" });
+    expect((await control<{ sessionsCreated: number }>("GET", "counters")).sessionsCreated).toBe(0);
+  });
+
+  it("refuses to cancel a subscription that is already canceled", async () => {
+    const id = await customer();
+    const subscription = (await subscriptionOf(id)).id;
+    await simulate(id, "cancel_now");
+    const error = await failure(stripe.billingPortal.sessions.create({ customer: id, flow_data: { type: "subscription_cancel", subscription_cancel: { subscription } } }));
+    expect(error).toMatchObject({ statusCode: 400, type: "StripeInvalidRequestError", param: "flow_data[subscription_cancel][subscription]" });
+  });
+});
+
+// ---- the hosted portal ----------------------------------------------------
+
+describe("hosted portal page", () => {
+  it("shows the plan, its status and renewal, the card and the invoices, with named buttons", async () => {
+    const { session, page } = await portal(ACME.id);
+    const { status, html } = await page();
+    expect(status).toBe(200);
+    expect(testId(html, "portal-customer-id")).toBe(ACME.id);
+    expect(testId(html, "portal-flow")).toBe("portal_homepage");
+    expect(testId(html, "portal-session-id")).toBe(session.id);
+    expect(html).toContain("<h1>Acme Inc</h1>");
+    expect(testId(html, "portal-plan")).toBe("Pro");
+    expect(testId(html, "portal-subscription-status")).toBe("active");
+    const end = (await subscriptionOf(ACME.id)).items.data[0]?.current_period_end ?? 0;
+    const date = new Date(end * 1000).toLocaleDateString("en-US", { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" });
+    expect(testId(html, "portal-renewal")).toBe(`Renews on ${date}`);
+    expect(testId(html, "portal-card")).toBe("Visa •••• 4242");
+    expect(buttons(html)).toEqual(["Update plan", "Cancel subscription", "Update payment method"]);
+    expect(html.match(/data-testid="portal-invoice"/g)).toHaveLength(3);
+    // Buttons are plain forms: they work without JavaScript.
+    expect(html).not.toContain("<script");
+    expect(buttons((await page("/cancel")).html)).toEqual(["Confirm cancellation"]);
+    expect(buttons((await page("/plan")).html)).toEqual(["Switch to Starter", "Switch to Business"]);
+    expect(buttons((await page("/payment-method")).html)).toEqual(["Use Visa ending 4242", "Use Mastercard ending 4444", "Use Amex ending 0005"]);
+    // Page views are not API calls: only the session and the subscription lookup count.
+    expect(await control("GET", "counters")).toMatchObject({ total: 2, calls: { "GET /p/session": 4 } });
+  });
+
+  it("cancels at period end: customer.subscription.updated, then the page says when it ends", async () => {
+    const id = await customer();
+    const { session, page } = await portal(id);
+    const done = await post(`${session.url}/cancel`, {});
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`${new URL(session.url).pathname}/done?action=cancel`);
+    const events = await delivered();
+    expect(types(events)).toEqual(["customer.subscription.updated"]);
+    const [updated] = events;
+    if (!updated) throw new Error("no event");
+    const after = dataObject<Stripe.Subscription>(updated);
+    const end = after.items.data[0]?.current_period_end;
+    expect(after).toMatchObject({ customer: id, cancel_at_period_end: true, cancel_at: end, status: "active" });
+    expect(updated.data.previous_attributes).toMatchObject({ cancel_at_period_end: false, cancel_at: null, canceled_at: null });
+    expect(updated.request?.id).toMatch(/^req_/);
+    expect((await stripe.subscriptions.retrieve(after.id)).cancel_at_period_end).toBe(true);
+    const home = (await page()).html;
+    expect(testId(home, "portal-renewal")).toMatch(/^Cancels on /);
+    expect(buttons(home)).not.toContain("Cancel subscription");
+    const confirmation = await fetch(new URL(done.location ?? "", session.url)).then((r) => r.text());
+    expect(testId(confirmation, "portal-confirmation")).toMatch(/canceled/);
+    expect(confirmation).toContain('data-testid="portal-return" href="https://app.example.com/billing"');
+  });
+
+  it("changes plan: subscription updated, then the proration invoice finalized and paid", async () => {
+    const id = await customer();
+    const before = await subscriptionOf(id);
+    const { session } = await portal(id);
+    expect((await post(`${session.url}/plan`, { subscription: before.id, price: "price_business_monthly" })).status).toBe(303);
+    const events = await delivered();
+    expect(types(events)).toEqual(["customer.subscription.updated", "invoice.finalized", "invoice.paid"]);
+    const [updated, finalized, paid] = events;
+    expect(dataObject<Stripe.Subscription>(updated!).items.data[0]?.price.id).toBe("price_business_monthly");
+    const previousItems = (updated!.data.previous_attributes as { items?: { data: Stripe.SubscriptionItem[] } }).items;
+    expect(previousItems?.data[0]?.price.id).toBe("price_pro_monthly");
+    const invoice = dataObject<Stripe.Invoice>(finalized!);
+    expect(invoice).toMatchObject({ status: "open", billing_reason: "subscription_update", customer: id });
+    expect(invoice.amount_due).toBeGreaterThan(0);
+    expect(invoice.amount_due).toBeLessThanOrEqual(19900 - 4900);
+    expect(dataObject<Stripe.Invoice>(paid!)).toMatchObject({ id: invoice.id, status: "paid", amount_paid: invoice.amount_due });
+    const after = await stripe.subscriptions.retrieve(before.id);
+    expect(after.items.data[0]?.price.id).toBe("price_business_monthly");
+    expect(after.latest_invoice).toBe(invoice.id);
+  });
+
+  it("updates the card of a past_due customer and pays the open invoice", async () => {
+    const id = await customer({ subscription: { price: "price_starter_monthly", status: "past_due" }, invoices: 2 });
+    const open = (await stripe.invoices.list({ customer: id, status: "open" })).data;
+    expect(open).toHaveLength(1);
+    const { session, page } = await portal(id);
+    expect(testId((await page()).html, "portal-subscription-status")).toBe("past_due");
+    expect((await post(`${session.url}/payment-method`, { card: "mastercard" })).status).toBe(303);
+    const events = await delivered();
+    expect(types(events)).toEqual(["payment_method.attached", "customer.updated", "invoice.paid", "customer.subscription.updated"]);
+    const [attached, customerUpdated, paid, subscriptionUpdated] = events;
+    const pm = dataObject<Stripe.PaymentMethod>(attached!);
+    expect(pm).toMatchObject({ customer: id, card: { brand: "mastercard", last4: "4444" } });
+    expect(dataObject<Stripe.Customer>(customerUpdated!).invoice_settings.default_payment_method).toBe(pm.id);
+    expect(customerUpdated!.data.previous_attributes).toEqual({ invoice_settings: { default_payment_method: expect.stringMatching(/^pm_/) } });
+    expect(dataObject<Stripe.Invoice>(paid!)).toMatchObject({ id: open[0]?.id, status: "paid" });
+    expect(dataObject<Stripe.Subscription>(subscriptionUpdated!).status).toBe("active");
+    expect(subscriptionUpdated!.data.previous_attributes).toMatchObject({ status: "past_due" });
+    const home = (await page()).html;
+    expect(testId(home, "portal-card")).toBe("Mastercard •••• 4444");
+    expect(testId(home, "portal-subscription-status")).toBe("active");
+  });
+
+  it("updates the card of a customer in good standing with two events only", async () => {
+    const id = await customer();
+    const { session } = await portal(id);
+    await post(`${session.url}/payment-method`, { card: "amex" });
+    expect(types(await delivered())).toEqual(["payment_method.attached", "customer.updated"]);
+    const expanded = (await stripe.customers.retrieve(id, { expand: ["invoice_settings.default_payment_method"] })) as Stripe.Customer;
+    expect(expanded.invoice_settings.default_payment_method).toMatchObject({ card: { brand: "amex", last4: "0005" } });
+  });
+
+  it("opens a flow straight on its form and redirects to after_completion's return_url", async () => {
+    const id = await customer();
+    const subscription = (await subscriptionOf(id)).id;
+    const { session, page } = await portal(id, {
+      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription }, after_completion: { type: "redirect", redirect: { return_url: "https://app.example.com/billing?canceled=1" } } },
+    });
+    const { html } = await page();
+    expect(testId(html, "portal-flow")).toBe("subscription_cancel");
+    expect(buttons(html)).toEqual(["Confirm cancellation"]);
+    const done = await post(`${session.url}/cancel`, { subscription });
+    expect(done).toMatchObject({ status: 303, location: "https://app.example.com/billing?canceled=1" });
+    expect(types(await delivered())).toEqual(["customer.subscription.updated"]);
+  });
+
+  it("confirms a flow with the hosted confirmation and its custom message", async () => {
+    const id = await customer();
+    const { session, page } = await portal(id, {
+      flow_data: { type: "payment_method_update", after_completion: { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Thanks, card saved." } } },
+    });
+    expect(buttons((await page()).html)).toEqual(["Use Visa ending 4242", "Use Mastercard ending 4444", "Use Amex ending 0005"]);
+    const done = await post(`${session.url}/payment-method`, { card: "visa" });
+    expect(done.status).toBe(303);
+    const confirmation = await fetch(new URL(done.location ?? "", session.url)).then((r) => r.text());
+    expect(testId(confirmation, "portal-confirmation")).toBe("Your payment method has been updated.");
+    expect(testId(confirmation, "portal-custom-message")).toBe("Thanks, card saved.");
+    expect(confirmation).toContain('data-testid="portal-return"');
+  });
+
+  it("offers the plan picker for subscription_update and a single confirmation for subscription_update_confirm", async () => {
+    const id = await customer();
+    const subscription = await subscriptionOf(id);
+    const update = await portal(id, { flow_data: { type: "subscription_update", subscription_update: { subscription: subscription.id } } });
+    expect(buttons((await update.page()).html)).toEqual(["Switch to Starter", "Switch to Business"]);
+    const confirm = await portal(id, {
+      flow_data: {
+        type: "subscription_update_confirm",
+        subscription_update_confirm: { subscription: subscription.id, items: [{ id: subscription.items.data[0]?.id ?? "", price: "price_starter_monthly" }] },
+      },
+    });
+    expect(buttons((await confirm.page()).html)).toEqual(["Switch to Starter"]);
+    await post(`${confirm.session.url}/plan`, { subscription: subscription.id, price: "price_starter_monthly" });
+    const events = await delivered();
+    expect(types(events)).toEqual(["customer.subscription.updated", "invoice.finalized", "invoice.paid"]);
+    // A downgrade charges nothing now.
+    expect(dataObject<Stripe.Invoice>(events[2]!).amount_paid).toBe(0);
+  });
+
+  it("refuses to act on another customer's subscription", async () => {
+    const id = await customer();
+    const { session } = await portal(id);
+    const foreign = (await subscriptionOf(GLOBEX.id)).id;
+    const refused = await post(`${session.url}/cancel`, { subscription: foreign });
+    expect(refused.status).toBe(409);
+    expect(testId(refused.html, "portal-error")).toBe("There is no subscription to change.");
+    expect((await stripe.subscriptions.retrieve(foreign)).cancel_at_period_end).toBe(false);
+    expect(await delivered()).toEqual([]);
+  });
+
+  it("refuses actions with the expired page once the session's TTL is over", async () => {
+    const id = await customer();
+    await control("POST", "config", { sessionTtlSeconds: 1 });
+    try {
+      const { session } = await portal(id);
+      await new Promise((r) => setTimeout(r, 1100));
+      const refused = await post(`${session.url}/cancel`, {});
+      expect(refused.status).toBe(410);
+      expect(refused.html).toContain("This portal session has expired");
+      expect((await subscriptionOf(id)).cancel_at_period_end).toBe(false);
+      expect(await delivered()).toEqual([]);
+    } finally {
+      await control("POST", "config", { sessionTtlSeconds: 300 });
+    }
+  });
+});
+
+// ---- simulated lifecycle --------------------------------------------------
+
+describe("simulated billing events", () => {
+  // The control answer lists exactly what the endpoint then receives, in order.
+  async function expectDelivered(answer: { events: EventSummary[] }, expected: string[]): Promise<Stripe.Event[]> {
+    expect(types(answer.events)).toEqual(expected);
+    const events = await delivered();
+    expect(events.map((e) => e.id)).toEqual(answer.events.map((e) => e.id));
+    return events;
+  }
+
+  it("payment_failed: an open invoice whose charge failed, and the subscription past_due", async () => {
+    const id = await customer();
+    const events = await expectDelivered(await simulate(id, "payment_failed"), ["invoice.finalized", "invoice.payment_failed", "customer.subscription.updated"]);
+    const invoice = dataObject<Stripe.Invoice>(events[1]!);
+    expect(invoice).toMatchObject({ status: "open", attempt_count: 1, amount_remaining: 4900, billing_reason: "subscription_cycle" });
+    expect(invoice.next_payment_attempt).toBeGreaterThan(Date.now() / 1000);
+    expect(events[2]!.data.previous_attributes).toMatchObject({ status: "active" });
+    expect((await subscriptionOf(id)).status).toBe("past_due");
+  });
+
+  it("renew: a paid invoice for a new period", async () => {
+    const id = await customer();
+    const before = await subscriptionOf(id);
+    const events = await expectDelivered(await simulate(id, "renew"), ["invoice.finalized", "invoice.paid", "customer.subscription.updated"]);
+    expect(dataObject<Stripe.Invoice>(events[1]!)).toMatchObject({ status: "paid", amount_paid: 4900 });
+    const after = await stripe.subscriptions.retrieve(before.id);
+    expect(after.items.data[0]?.current_period_start).toBeGreaterThan(before.items.data[0]?.current_period_start ?? Infinity);
+    expect(after.latest_invoice).toBe(dataObject<Stripe.Invoice>(events[1]!).id);
+    expect(await stripe.invoices.list({ customer: id })).toMatchObject({ data: [{ status: "paid" }] });
+  });
+
+  it("trial_will_end for a trialing subscription only", async () => {
+    const trial = await customer({ subscription: { price: "price_business_monthly", status: "trialing", trialDays: 3 } });
+    const events = await expectDelivered(await simulate(trial, "trial_will_end"), ["customer.subscription.trial_will_end"]);
+    const subscription = dataObject<Stripe.Subscription>(events[0]!);
+    expect(subscription.status).toBe("trialing");
+    expect((subscription.trial_end ?? 0) - Date.now() / 1000).toBeGreaterThan(2.9 * 86400);
+    const active = await customer();
+    const refused = await control<{ error: string }>("POST", "simulate", { customer: active, action: "trial_will_end" }, 400);
+    expect(refused.error).toMatch(/is active; this needs trialing/);
+  });
+
+  it("cancel_now: customer.subscription.deleted", async () => {
+    const id = await customer();
+    const events = await expectDelivered(await simulate(id, "cancel_now"), ["customer.subscription.deleted"]);
+    expect(dataObject<Stripe.Subscription>(events[0]!)).toMatchObject({ status: "canceled", ended_at: expect.any(Number) });
+  });
+
+  it("pause and resume", async () => {
+    const id = await customer();
+    await expectDelivered(await simulate(id, "pause"), ["customer.subscription.paused"]);
+    expect((await subscriptionOf(id)).status).toBe("paused");
+    mark = received.length;
+    await expectDelivered(await simulate(id, "resume"), ["customer.subscription.resumed"]);
+    expect((await subscriptionOf(id)).status).toBe("active");
+  });
+
+  it("subscribe: a new subscription and its paid first invoice", async () => {
+    const id = await customer({ subscription: undefined });
+    const events = await expectDelivered(await simulate(id, "subscribe", { price: "price_starter_monthly" }), ["customer.subscription.created", "invoice.finalized", "invoice.paid"]);
+    const subscription = dataObject<Stripe.Subscription>(events[0]!);
+    expect(subscription).toMatchObject({ customer: id, status: "active", items: { data: [{ price: { id: "price_starter_monthly" } }] } });
+    expect(dataObject<Stripe.Invoice>(events[2]!)).toMatchObject({ billing_reason: "subscription_create", amount_paid: 1000 });
+    expect((await stripe.subscriptions.list({ customer: id })).data.map((s) => s.id)).toEqual([subscription.id]);
+  });
+
+  it("detach_card: payment_method.detached and the customer without a default", async () => {
+    const id = await customer();
+    const events = await expectDelivered(await simulate(id, "detach_card"), ["payment_method.detached", "customer.updated"]);
+    expect(dataObject<Stripe.PaymentMethod>(events[0]!).customer).toBeNull();
+    expect(events[0]!.data.previous_attributes).toEqual({ customer: id });
+    expect(dataObject<Stripe.Customer>(events[1]!).invoice_settings.default_payment_method).toBeNull();
+    const { page } = await portal(id);
+    expect(testId((await page()).html, "portal-card")).toBe("No payment method");
+  });
+
+  it("set_metadata: customer.updated with the old metadata as previous_attributes", async () => {
+    const id = await customer({ metadata: { company_id: "right-co" } });
+    const events = await expectDelivered(await simulate(id, "set_metadata", { metadata: { company_id: "wrong-co" } }), ["customer.updated"]);
+    expect(dataObject<Stripe.Customer>(events[0]!).metadata).toEqual({ company_id: "wrong-co" });
+    expect(events[0]!.data.previous_attributes).toEqual({ metadata: { company_id: "right-co" } });
+    expect(((await stripe.customers.retrieve(id)) as Stripe.Customer).metadata).toEqual({ company_id: "wrong-co" });
+  });
+
+  it("refuses unknown customers and actions", async () => {
+    expect(await control<{ error: string }>("POST", "simulate", { customer: "cus_nope", action: "renew" }, 400)).toEqual({ error: "No such customer: 'cus_nope'" });
+    expect((await control<{ error: string }>("POST", "simulate", { customer: ACME.id, action: "explode" }, 400)).error).toMatch(/^action must be one of payment_failed, renew/);
+  });
+
+  it("deleting a customer through the API cancels its subscription and sends customer.deleted", async () => {
+    const id = await customer();
+    const deleted = await stripe.customers.del(id);
+    const events = await delivered();
+    expect(types(events)).toEqual(["customer.subscription.deleted", "customer.deleted"]);
+    // Both name the API request that caused them.
+    for (const event of events) expect(event.request).toEqual({ id: deleted.lastResponse.requestId, idempotency_key: null });
+    expect(dataObject<Stripe.Customer>(events[1]!)).toMatchObject({ id, object: "customer" });
+  });
+});
+
+// ---- webhook delivery -----------------------------------------------------
+
+type Delivery = { event: string; type: string; attempts: Array<{ status: number | "error"; at: number; signature: string }>; delivered: boolean };
+const deliveryOf = async (eventId: string) => (await control<Delivery[]>("GET", "deliveries")).find((d) => d.event === eventId);
+
+describe("webhook delivery", () => {
+  it("sends Stripe-shaped events, signed as Stripe signs them", async () => {
+    const id = await customer();
+    const answer = await simulate(id, "renew");
+    const events = await delivered();
+    const last = received.at(-1);
+    expect(last?.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    // The same payload with another secret does not verify.
+    expect(() => verifier.webhooks.constructEvent(JSON.stringify(last?.event), last?.signature ?? "", "whsec_other")).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    for (const event of events) {
+      expect(keysOf(event)).toEqual(keysOf(fixtures.event));
+      expect(event).toMatchObject({ object: "event", api_version: Stripe.API_VERSION, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } });
+      expect(event.id).toMatch(/^evt_\w{24}$/);
+    }
+    // created is strictly increasing, so a receiver can order events by it.
+    const created = received.map((r) => r.event.created);
+    for (let i = 1; i < created.length; i += 1) expect(created[i]).toBeGreaterThan(created[i - 1] ?? 0);
+    const listed = await control<EventSummary[]>("GET", "events");
+    expect(listed.slice(-3)).toEqual(answer.events);
+    expect(answer.events.at(-1)?.object).toBe((await subscriptionOf(id)).id);
+    // The SDK can fetch an event again by id.
+    expect((await stripe.events.retrieve(events[0]!.id)).type).toBe("invoice.finalized");
+  });
+
+  it("retries a delivery the endpoint answered with 500", async () => {
+    const id = await customer();
+    forcedStatuses.push(500);
+    const [event] = (await simulate(id, "set_metadata", { metadata: { a: "1" } })).events;
+    expect(types(await delivered())).toEqual(["customer.updated"]);
+    const delivery = await deliveryOf(event!.id);
+    expect(delivery?.delivered).toBe(true);
+    expect(delivery?.attempts.map((a) => a.status)).toEqual([500, 200]);
+    expect((delivery?.attempts[1]?.at ?? 0) - (delivery?.attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(180);
+  });
+
+  it("gives up after 4 attempts, then resends on request", async () => {
+    const id = await customer();
+    forcedStatuses.push(500, 502, 503, 504);
+    const [event] = (await simulate(id, "set_metadata", { metadata: { b: "1" } })).events;
+    expect(await delivered()).toEqual([]);
+    expect(await deliveryOf(event!.id)).toMatchObject({ delivered: false, attempts: [{ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }] });
+    expect(await control("POST", `events/${event!.id}/resend`, undefined, 202)).toEqual({ id: event!.id, queued: true });
+    expect((await delivered()).map((e) => e.id)).toEqual([event!.id]);
+    expect((await deliveryOf(event!.id))?.delivered).toBe(true);
+  });
+
+  it("retries connection errors", async () => {
+    const id = await customer();
+    await control("POST", "webhook", { url: "http://127.0.0.1:1/nothing-listens-here", secret: SECRET });
+    const [event] = (await simulate(id, "set_metadata", { metadata: { c: "1" } })).events;
+    await flush();
+    expect(await deliveryOf(event!.id)).toMatchObject({ delivered: false, attempts: [{ status: "error" }, { status: "error" }, { status: "error" }, { status: "error" }] });
+  });
+
+  it("duplicate: each of the next events arrives twice, the copy after the original", async () => {
+    const id = await customer();
+    await control("POST", "webhook-faults", { mode: "duplicate", count: 2 }, 201);
+    const answer = await simulate(id, "renew");
+    const ids = answer.events.map((e) => e.id);
+    expect((await delivered()).map((e) => e.id)).toEqual([ids[0], ids[0], ids[1], ids[1], ids[2]]);
+  });
+
+  it("reverse: the next events arrive newest first", async () => {
+    const id = await customer();
+    await control("POST", "webhook-faults", { mode: "reverse", count: 3 }, 201);
+    const answer = await simulate(id, "payment_failed");
+    const events = await delivered();
+    expect(types(events)).toEqual(["customer.subscription.updated", "invoice.payment_failed", "invoice.finalized"]);
+    expect(events.map((e) => e.id)).toEqual(answer.events.map((e) => e.id).reverse());
+  });
+
+  it("fail_first: a first attempt with a bad signature, which the endpoint refuses, then a valid retry", async () => {
+    const id = await customer();
+    await control("POST", "webhook-faults", { mode: "fail_first", count: 1 }, 201);
+    const answer = await simulate(id, "renew");
+    const events = await delivered();
+    expect(events.map((e) => e.id)).toEqual(answer.events.map((e) => e.id));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.reason).toMatch(/No signatures found matching the expected signature/);
+    const first = await deliveryOf(answer.events[0]!.id);
+    expect(first?.attempts.map((a) => [a.status, a.signature])).toEqual([
+      [400, "invalid"],
+      [200, "valid"],
+    ]);
+    expect((await deliveryOf(answer.events[1]!.id))?.attempts).toHaveLength(1);
+  });
+
+  it("flush waits for retries still in progress", async () => {
+    const id = await customer();
+    forcedStatuses.push(500, 500);
+    await simulate(id, "set_metadata", { metadata: { d: "1" } });
+    const started = Date.now();
+    await flush();
+    // Two failed attempts wait 200 ms and 500 ms before the third.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(types(received.slice(mark).map((r) => r.event))).toEqual(["customer.updated"]);
+  });
+
+  it("delivers to an endpoint set at runtime, signed with its secret", async () => {
+    const id = await customer();
+    const other: string[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const event = verifier.webhooks.constructEvent(Buffer.concat(chunks).toString("utf8"), String(req.headers["stripe-signature"]), "whsec_second");
+        other.push(event.type);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      expect(await control("POST", "webhook", { url, secret: "whsec_second" })).toEqual({ url, secret: "whsec_second" });
+      await simulate(id, "cancel_now");
+      await flush();
+      expect(other).toEqual(["customer.subscription.deleted"]);
+      expect(received.length).toBe(mark);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("counts no delivery as an API call", async () => {
+    const id = await customer();
+    await simulate(id, "renew");
+    await flush();
+    expect((await control<{ total: number }>("GET", "counters")).total).toBe(0);
+  });
+});
