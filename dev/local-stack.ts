@@ -2,6 +2,7 @@
 // The keys are placeholders the stand-ins accept; they unlock nothing anywhere else.
 export const LOCAL_PUBLISHABLE_KEY = "sb_publishable_local_stand_in_key_0000";
 export const LOCAL_STRIPE_KEY = "sk_test_local_stand_in_key_0000";
+export const LOCAL_WEBHOOK_SECRET = "whsec_local_stand_in_secret_0000";
 
 export type LocalPorts = { app: number; postgres: number; auth: number; stripe: number };
 
@@ -13,6 +14,7 @@ export function localStackEnv(ports: LocalPorts): Record<string, string> {
     NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
     STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY,
     STRIPE_API_BASE: `http://127.0.0.1:${ports.stripe}`,
+    STRIPE_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRET,
     APP_URL: `http://localhost:${ports.app}`,
     PORT: String(ports.app),
   };

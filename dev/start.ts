@@ -12,10 +12,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startAuthStandIn } from "./auth/server.ts";
-import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY } from "./local-stack.ts";
+import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
+import type { SeedCustomer } from "./stripe/store.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 if (existsSync(path.join(root, ".env.local"))) process.loadEnvFile(path.join(root, ".env.local"));
@@ -28,6 +29,11 @@ const quietLog = args.quiet ? undefined : (line: string) => process.env.DEBUG ==
 
 /** Stripe customers the seed links to companies but that were since deleted in Stripe. */
 const DELETED_IN_STRIPE = new Set(["cus_UmbrellaGone001"]);
+/** What the demo companies have in the Stripe stand-in. */
+const DEMO_BILLING: Record<string, Partial<SeedCustomer>> = {
+  cus_AcmeDemo000001: { subscription: { price: "price_pro_monthly" }, paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 }, invoices: 3 },
+  cus_GlobexDemo0001: { subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 }, paymentMethod: { brand: "mastercard", last4: "4444", expMonth: 8, expYear: 2029 }, invoices: 0 },
+};
 
 const cleanups: Array<() => Promise<void>> = [];
 let next: ChildProcess | undefined;
@@ -53,18 +59,22 @@ async function main() {
     say(`Supabase Auth stand-in on ${auth.url}/auth/v1`);
   }
 
+  env.APP_URL = process.env.APP_URL ?? `http://localhost:${ports.app}`;
   const realStripe = process.env.STRIPE_SECRET_KEY && !process.env.STRIPE_API_BASE;
   if (!realStripe) {
-    const stripe = await startStripeStandIn({ port: ports.stripe, seed: { customers: await seedCustomers(databaseUrl) }, log: quietLog });
+    const webhook = { url: `${env.APP_URL}/api/stripe/webhook`, secret: LOCAL_WEBHOOK_SECRET };
+    const stripe = await startStripeStandIn({ port: ports.stripe, seed: { customers: await seedCustomers(databaseUrl) }, webhook, log: quietLog });
     cleanups.unshift(stripe.close);
     env.STRIPE_SECRET_KEY = LOCAL_STRIPE_KEY;
     env.STRIPE_API_BASE = stripe.url;
-    say(`Stripe stand-in on ${stripe.url} (control: ${stripe.url}/__control/counters)`);
+    env.STRIPE_WEBHOOK_SECRET = LOCAL_WEBHOOK_SECRET;
+    say(`Stripe stand-in on ${stripe.url}, sending signed events to ${webhook.url} (control: ${stripe.url}/__control/counters)`);
   }
 
-  env.APP_URL = process.env.APP_URL ?? `http://localhost:${ports.app}`;
   env.PORT = String(ports.app);
   const childEnv = { ...process.env, ...env };
+
+  await backfillBilling(childEnv);
 
   if (args.next === "none") {
     say("Services are up. Run Next with:");
@@ -84,10 +94,21 @@ async function seedCustomers(databaseUrl: string) {
   try {
     const rows = await sql<{ id: string; name: string; customer: string }[]>`
       select id, name, stripe_customer_id as customer from public.companies where stripe_customer_id is not null`;
-    return rows.map((r) => ({ id: r.customer, name: r.name, metadata: { company_id: r.id }, deleted: DELETED_IN_STRIPE.has(r.customer) }));
+    return rows.map((r): SeedCustomer => ({ id: r.customer, name: r.name, metadata: { company_id: r.id }, deleted: DELETED_IN_STRIPE.has(r.customer), ...DEMO_BILLING[r.customer] }));
   } finally {
     await sql.end();
   }
+}
+
+/** `npm run billing:sync`: the billing page starts out showing what Stripe has. */
+async function backfillBilling(childEnv: NodeJS.ProcessEnv) {
+  const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+  const sync = spawn(process.execPath, [tsx, "--conditions=react-server", "scripts/billing-sync.ts"], { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  sync.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => sync.on("exit", resolve));
+  // Not fatal: the page still works, it just shows less until webhooks or a later sync fill it in.
+  say(code === 0 ? (out.trim().split("\n").at(-1) ?? "billing synced") : `billing:sync failed (the page shows no billing status yet):\n${out}`);
 }
 
 async function waitForHttp(url: string) {
