@@ -48,7 +48,13 @@ export const stripe = {
     control<void>(stripeUrl, "POST", "faults", { path: "/v1/billing_portal/sessions", ...fault }),
   clearFaults: () => control<void>(stripeUrl, "DELETE", "faults"),
   config: (config: { defaultConfiguration?: boolean; sessionTtlSeconds?: number }) => control<void>(stripeUrl, "POST", "config", config),
-  sessions: () => control<Array<{ id: string; customer: string; return_url: string }>>(stripeUrl, "GET", "sessions"),
+  sessions: () => control<Array<{ id: string; customer: string; return_url: string; flow_type: string | null }>>(stripeUrl, "GET", "sessions"),
+  simulate: (customer: string, action: string, extra: Record<string, unknown> = {}) =>
+    control<{ events: Array<{ id: string; type: string }> }>(stripeUrl, "POST", "simulate", { customer, action, ...extra }),
+  webhookFaults: (mode: "duplicate" | "reverse" | "fail_first", count: number) => control<void>(stripeUrl, "POST", "webhook-faults", { mode, count }),
+  /** Resolves once every event so far has been delivered to the app's webhook. */
+  flush: () => control<void>(stripeUrl, "POST", "flush"),
+  deliveries: () => control<Array<{ event: string; type: string; attempts: Array<{ status: number | "error"; signature: string }>; delivered: boolean }>>(stripeUrl, "GET", "deliveries"),
 };
 
 export const auth = {
