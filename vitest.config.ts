@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     testTimeout: 30_000,
+    // Server logs of passing tests are noise; a failing test still shows its own.
+    silent: "passed-only",
     hookTimeout: 60_000,
   },
 });

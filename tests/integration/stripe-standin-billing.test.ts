@@ -11,6 +11,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
+import { failure } from "./sdk-failure.ts";
 
 const SECRET = "whsec_billing_integration";
 const VISA = { brand: "visa", last4: "4242", expMonth: 12, expYear: 2031 } as const;
@@ -114,16 +115,6 @@ const buttons = (html: string) => [...html.matchAll(/<button type="submit">([^<]
 const types = (events: Array<{ type: string }>) => events.map((e) => e.type);
 const dataObject = <T>(event: Stripe.Event) => event.data.object as unknown as T;
 
-async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error: unknown = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
 
 beforeAll(async () => {
   receiver = createServer(receive);

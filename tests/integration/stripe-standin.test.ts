@@ -5,6 +5,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
+import { failure } from "./sdk-failure.ts";
 
 const SEEDED = {
   id: "cus_SeededAcme0001",
@@ -42,17 +43,6 @@ type Counters = { calls: Record<string, number>; total: number; sessionsCreated:
 const counters = () => control<Counters>("GET", "counters");
 const fault = (spec: Record<string, unknown>) => control("POST", "faults", { path: "/v1/billing_portal/sessions", ...spec });
 
-// Rejects with the SDK's error object so tests can assert its class and fields.
-async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error: unknown = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
 
 const createSession = (params: Partial<Stripe.BillingPortal.SessionCreateParams> = {}, options?: Stripe.RequestOptions, sdk = stripe) =>
   sdk.billingPortal.sessions.create({ customer: SEEDED.id, return_url: "https://app.example.com/billing", ...params }, options);
