@@ -1,5 +1,5 @@
 // Who may ask for what: signed-out visitors, API clients, forged requests, return URLs.
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { appUrl, realStripeTestMode, stripeUrl } from "./stack";
 import { accessToken, alertOf, companies, portalCustomer, postPortal, signIn, stripe, resetRateLimits } from "./support";
 
@@ -77,7 +77,7 @@ test("company A's user asking for company B gets company_not_found, by API, URL 
   await expect(page.getByText("Globex Corp")).toHaveCount(0);
 
   await page.goto("/billing");
-  await page.locator('input[name="companyId"]').evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
+  await manageBillingForm(page).locator('input[name="companyId"]').evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
   await page.getByRole("button", { name: "Manage Billing" }).click();
   await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
   expect((await stripe.counters()).total).toBe(0);
@@ -85,7 +85,7 @@ test("company A's user asking for company B gets company_not_found, by API, URL 
 
 test("a customerId smuggled into the form is refused too", async ({ page }) => {
   await signIn(page, "owner@acme.test");
-  await page.locator("form:has(input[name=companyId])").evaluate((form, customer) => {
+  await manageBillingForm(page).evaluate((form, customer) => {
     const input = document.createElement("input");
     input.type = "hidden";
     input.name = "customerId";
@@ -95,6 +95,8 @@ test("a customerId smuggled into the form is refused too", async ({ page }) => {
   await page.getByRole("button", { name: "Manage Billing" }).click();
   await expect(alertOf(page)).toHaveAttribute("data-code", "invalid_request");
 });
+
+const manageBillingForm = (page: Page) => page.locator("form").filter({ has: page.getByRole("button", { name: "Manage Billing" }) });
 
 const hostileReturnUrls = [
   "https://evil.example.net/phish",
