@@ -27,8 +27,12 @@ export async function createPortalSession(
   rawInput: unknown,
   ctx: { userAgent: string | null; unreadableBody?: BillingFailure },
 ): Promise<PortalResult> {
-  const result = !claims ? { ok: false as const, error: failure("unauthenticated") } : ctx.unreadableBody ? { ok: false as const, error: ctx.unreadableBody } : await decideAndCreate(claims, rawInput);
-  const flow = typeof (rawInput as { flow?: unknown } | null)?.flow === "string" ? String((rawInput as { flow: string }).flow).slice(0, 64) : null;
+  let result: PortalResult;
+  if (!claims) result = { ok: false, error: failure("unauthenticated") };
+  else if (ctx.unreadableBody) result = { ok: false, error: ctx.unreadableBody };
+  else result = await decideAndCreate(claims, rawInput);
+  const requested = (rawInput as { flow?: unknown } | null | undefined)?.flow;
+  const flow = typeof requested === "string" ? requested.slice(0, 64) : null;
   auditPortalAttempt({ userId: claims?.sub ?? null, companyId: result.companyId ?? null, outcome: result.ok ? "ok" : result.error.code, flow, userAgent: ctx.userAgent });
   return result;
 }
@@ -39,10 +43,10 @@ async function decideAndCreate(claims: Claims, rawInput: unknown): Promise<Porta
   const { companyId, returnUrl, flow } = parsed.input;
 
   const e = env();
-  // Pure, so it runs first; but it is reported in its place below. A refused return URL must
-  // not take a rate-limit slot.
   const target = (id: string) => resolveReturnUrl(returnUrl, { appUrl: e.appUrl, allowedOrigins: e.allowedReturnOrigins, fallbackPath: `/billing?company=${id}` });
-  const returnUrlAllowed = target(companyId ?? "").ok; // the fallback is always allowed
+  // Checked before the database so that a refused return URL takes no rate-limit slot, but
+  // reported in its place in the order below. (Without a returnUrl the fallback always passes.)
+  const returnUrlAllowed = target(companyId ?? "").ok;
 
   const rows = await beginPortalSession(claims, companyId, { limit: e.portalRateLimitPerMinute, consume: returnUrlAllowed });
   if (rows.length === 0) return { ok: false, error: failure("company_not_found", companyId ? undefined : "You don't belong to any company yet, so there is no billing to manage.") };
