@@ -82,7 +82,8 @@ await migrate(pg.url, { seed: true }).catch(async (err: unknown) => {
   await pg.stop();
   throw err;
 });
-const proxy = await startRoundTripProxy({ host: "127.0.0.1", port: ports.postgres });
+// The audit insert (after the response) is told apart from the click's own round trip by its statement.
+const proxy = await startRoundTripProxy({ host: "127.0.0.1", port: ports.postgres }, { label: (chunk) => (chunk.includes("insert into public.portal_audit") ? "audit" : undefined) });
 const proxyUrl = pg.url.replace(`:${ports.postgres}/`, `:${proxy.port}/`);
 const appUrl = `http://127.0.0.1:${ports.app}`;
 const authUrl = `http://127.0.0.1:${ports.auth}`;
@@ -152,14 +153,9 @@ try {
   if (!token) throw new Error(`sign-in failed (${signIn.status}): are the auth stand-in and seed up?`);
   const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { sub: string; user_metadata?: { locale?: string } };
 
-  // Round trips seen before each answer arrives (sequential clicks only): the click's own path,
-  // as opposed to the audit insert that the app runs after its response.
-  let flightsBeforeAnswer = 0;
   const click = async () => {
-    const before = proxy.flights();
     // What the billing page's form sends: its company.
     const res = await fetch(`${appUrl}/api/portal`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ companyId: ACME }) });
-    flightsBeforeAnswer += proxy.flights() - before;
     const body = (await res.json()) as { url?: string; code?: string };
     if (!res.ok || !body.url) throw new Error(`click failed: ${res.status} ${JSON.stringify(body)}`);
   };
@@ -200,7 +196,7 @@ try {
     fetch(`${base}/__control/${what}`, { method: what === "reset" ? "POST" : "GET" }).then((r) => r.json() as Promise<{ total: number; sessionsCreated?: number }>);
   const kinds = { click: [click, 1], click4: [click, 4], stripeFloor: [stripeCall, 1], dbFloor: [dbCall, 1], nextFloor: [nextOnly, 1] } as const;
   type Kind = keyof typeof kinds;
-  const tally = Object.fromEntries(Object.keys(kinds).map((k) => [k, { times: [] as number[], wallMs: 0, auth: 0, db: 0, dbBeforeAnswer: 0, stripe: 0, sessions: 0, inAppStripe: [] as number[] }]));
+  const tally = Object.fromEntries(Object.keys(kinds).map((k) => [k, { times: [] as number[], wallMs: 0, auth: 0, db: 0, dbAudit: 0, stripe: 0, sessions: 0, inAppStripe: [] as number[] }]));
   // Each kind runs in ROUNDS interleaved windows, so load that drifts (other processes on the
   // machine) hits the click and its floors alike. Counters are read per window, so they stay clean.
   const ROUNDS = 4;
@@ -212,12 +208,11 @@ try {
       await Promise.all([control(authUrl, "reset"), control(stripeUrl, "reset")]);
       await sql`delete from private.portal_session_grants`; // every window starts under the rate limit
       proxy.reset();
-      flightsBeforeAnswer = 0;
       appStripeMs.length = 0;
       const { times, wallMs } = await run(n, concurrency, op);
       await sleep(300); // work the app defers past its response (next/server after()) still belongs to the window
       const [auth, stripeCounts] = await Promise.all([control(authUrl, "counters"), control(stripeUrl, "counters")]);
-      Object.assign(t, { wallMs: t.wallMs + wallMs, auth: t.auth + auth.total, db: t.db + proxy.flights(), dbBeforeAnswer: t.dbBeforeAnswer + flightsBeforeAnswer, stripe: t.stripe + stripeCounts.total, sessions: t.sessions + (stripeCounts.sessionsCreated ?? 0) });
+      Object.assign(t, { wallMs: t.wallMs + wallMs, auth: t.auth + auth.total, db: t.db + proxy.flights(), dbAudit: t.dbAudit + proxy.flightsLabelled("audit"), stripe: t.stripe + stripeCounts.total, sessions: t.sessions + (stripeCounts.sessionsCreated ?? 0) });
       t.times.push(...times);
       t.inAppStripe.push(...appStripeMs);
     }
@@ -227,7 +222,7 @@ try {
     ...stats(t.times),
     perSecond: Math.round((N / t.wallMs) * 1000),
     inAppStripeMeanMs: t.inAppStripe.length ? stats(t.inAppStripe).mean : null,
-    perOp: { authCalls: per(t.auth), dbRoundTrips: per(t.db), dbRoundTripsBeforeAnswer: per(t.dbBeforeAnswer), stripeCalls: per(t.stripe), sessionsCreated: per(t.sessions) },
+    perOp: { authCalls: per(t.auth), dbRoundTrips: per(t.db), dbRoundTripsClickPath: per(t.db - t.dbAudit), dbRoundTripsAudit: per(t.dbAudit), stripeCalls: per(t.stripe), sessionsCreated: per(t.sessions) },
   });
   const results = Object.fromEntries(Object.entries(tally).map(([k, t]) => [k, summary(t!)])) as Record<Kind, ReturnType<typeof summary>>;
   await sql.end();
@@ -256,7 +251,7 @@ try {
   console.log(`\nManage Billing click bench: ${N} clicks after ${WARMUP} warm-up, node ${process.version}, ${machine.cpus} CPUs (load before start ${machine.loadBefore}), ${date}, build ${buildId}`);
   console.log("".padEnd(43) + columns.map(([h, w]) => h.padStart(w)).join(""));
   for (const [label, r] of rows) console.log(label.padEnd(43) + columns.map(([, w, f]) => f(r).padStart(w)).join(""));
-  console.log(`\nper click: auth calls/click ${k.perOp.authCalls.toFixed(2)}, db round trips/click ${k.perOp.dbRoundTrips.toFixed(2)} (${k.perOp.dbRoundTripsBeforeAnswer.toFixed(2)} before the answer arrived, the rest after it: the audit insert), stripe calls/click ${k.perOp.stripeCalls.toFixed(2)}`);
+  console.log(`\nper click: auth calls/click ${k.perOp.authCalls.toFixed(2)}, db round trips/click ${k.perOp.dbRoundTrips.toFixed(2)} (${k.perOp.dbRoundTripsClickPath.toFixed(2)} on the click's path + ${k.perOp.dbRoundTripsAudit.toFixed(2)} audit insert after the response), stripe calls/click ${k.perOp.stripeCalls.toFixed(2)}`);
   console.log(`click / Stripe floor: p50 ${ratios.clickOverStripe.p50}x, mean ${ratios.clickOverStripe.mean}x; click / (Stripe + DB floors): p50 ${ratios.clickOverStripePlusDb.p50}x, mean ${ratios.clickOverStripePlusDb.mean}x`);
   console.log(`the Stripe call as timed inside the app (whole ms): mean ${k.inAppStripeMeanMs} sequential, ${results.click4.inAppStripeMeanMs} 4 at a time`);
   console.log("POST /api/portal runs the same createPortalSession (lib/billing/portal.ts) as the billing page's server action.");

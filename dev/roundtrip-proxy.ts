@@ -3,17 +3,23 @@
 // Used by the integration tests and the bench to count, not guess, database round trips.
 import net from "node:net";
 
-export type RoundTripProxy = { port: number; flights(): number; reset(): void; close(): Promise<void> };
+export type RoundTripProxy = { port: number; flights(): number; flightsLabelled(label: string): number; reset(): void; close(): Promise<void> };
 
-export async function startRoundTripProxy(target: { host: string; port: number }): Promise<RoundTripProxy> {
+/** `label` names a flight from its first bytes (e.g. which statement it carries), for counting by kind. */
+export async function startRoundTripProxy(target: { host: string; port: number }, opts: { label?: (firstChunk: Buffer) => string | undefined } = {}): Promise<RoundTripProxy> {
   let flights = 0;
+  let labelled = new Map<string, number>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     let serverSpokeLast = true;
     const upstream = net.connect(target.port, target.host);
     sockets.add(client).add(upstream);
     client.on("data", (chunk) => {
-      if (serverSpokeLast) flights++;
+      if (serverSpokeLast) {
+        flights++;
+        const label = opts.label?.(chunk);
+        if (label) labelled.set(label, (labelled.get(label) ?? 0) + 1);
+      }
       serverSpokeLast = false;
       upstream.write(chunk);
     });
@@ -34,7 +40,11 @@ export async function startRoundTripProxy(target: { host: string; port: number }
   return {
     port: (server.address() as net.AddressInfo).port,
     flights: () => flights,
-    reset: () => void (flights = 0),
+    flightsLabelled: (label) => labelled.get(label) ?? 0,
+    reset: () => {
+      flights = 0;
+      labelled = new Map();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
