@@ -27,10 +27,6 @@ export function statusOf(code: BillingErrorCode): number {
   return billingErrors[code].status;
 }
 
-export function isBillingErrorCode(value: unknown): value is BillingErrorCode {
-  return typeof value === "string" && Object.hasOwn(billingErrors, value);
-}
-
 export function rateLimited(retryAfterSeconds: number, limit: number): BillingFailure {
   const wait = retryAfterSeconds === 1 ? "1 second" : `${retryAfterSeconds} seconds`;
   return {
