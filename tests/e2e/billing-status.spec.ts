@@ -93,10 +93,13 @@ test("owners see who opened the portal, refusals included; members don't see the
   await signIn(page, "owner@acme.test");
   await page.getByRole("button", { name: "Manage Billing" }).click();
   await expect(page).toHaveURL(new RegExp(`^${stripeUrl}/p/session/`));
-  await page.goto("/billing");
-  const audit = page.getByRole("table", { name: "Recent portal attempts" });
-  await expect(audit.getByRole("row").filter({ hasText: "member@acme.test" }).first()).toContainText("forbidden");
-  await expect(audit.getByRole("row").filter({ hasText: "owner@acme.test" }).first()).toContainText("opened");
+  // The audit rows are written just after each response: look again until they are there.
+  await expect(async () => {
+    await page.goto("/billing");
+    const audit = page.getByRole("table", { name: "Recent portal attempts" });
+    await expect(audit.getByRole("row").filter({ hasText: "member@acme.test" }).first()).toContainText("forbidden", { timeout: 1000 });
+    await expect(audit.getByRole("row").filter({ hasText: "owner@acme.test" }).first()).toContainText("opened", { timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
 });
 
 test("no attempt is lost from the audit log when many arrive at once", async ({ request }) => {

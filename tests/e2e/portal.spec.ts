@@ -1,7 +1,7 @@
 // The core path in Chromium against the production build: Manage Billing → the portal of
 // exactly this company's Stripe customer → back to /billing.
 import { expect, test } from "@playwright/test";
-import { appUrl, badConfigUrl, realStripeTestMode } from "./stack";
+import { appUrl, badConfigUrl, realStripeTestMode, stripeUrl } from "./stack";
 import { alertOf, auth, companies, openPortal, portalCustomer, signIn, stripe, resetRateLimits } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
@@ -188,4 +188,25 @@ test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configur
   await expect(alert).toContainText("Portal configuration not set up");
   expect((await stripe.counters()).calls["POST /v1/billing_portal/sessions"]).toBe(1);
   expect((await stripe.sessions()).some((s) => s.customer === companies.acme.customer && s.return_url.startsWith(badConfigUrl))).toBe(false);
+});
+
+test("while Stripe answers, the button shows a pending state", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await stripe.fault({ count: 1, mode: "latency", ms: 1500 });
+  const button = page.getByRole("button", { name: "Manage Billing" });
+  await button.click();
+  const pending = page.getByRole("button", { name: "Opening the billing portal…" });
+  await expect(pending).toBeDisabled();
+  await expect(pending).toHaveAttribute("aria-busy", "true");
+  await expect(page).toHaveURL(new RegExp(`^${stripeUrl}/p/session/`));
+});
+
+test("Stripe rate-limiting us: retried as Stripe advises, then stripe_unavailable", async ({ page }) => {
+  await signIn(page, "owner@acme.test");
+  await stripe.reset();
+  // Stripe marks a retryable 429 with Stripe-Should-Retry; the SDK retries those (2 retries configured).
+  await stripe.fault({ count: 10, mode: "status", status: 429, headers: { "Stripe-Should-Retry": "true" } });
+  await page.getByRole("button", { name: "Manage Billing" }).click();
+  await expect(alertOf(page)).toHaveAttribute("data-code", "stripe_unavailable");
+  expect((await stripe.counters()).calls["POST /v1/billing_portal/sessions"]).toBe(3);
 });

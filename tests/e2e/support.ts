@@ -44,7 +44,7 @@ async function control<T>(base: string, method: string, path: string, body?: unk
 export const stripe = {
   counters: () => control<Counters & { sessionsCreated: number }>(stripeUrl, "GET", "counters"),
   reset: () => control<void>(stripeUrl, "POST", "reset"),
-  fault: (fault: { count: number; mode: "status" | "drop" | "latency"; status?: number; ms?: number; path?: string }) =>
+  fault: (fault: { count: number; mode: "status" | "drop" | "latency"; status?: number; ms?: number; path?: string; headers?: Record<string, string> }) =>
     control<void>(stripeUrl, "POST", "faults", { path: "/v1/billing_portal/sessions", ...fault }),
   clearFaults: () => control<void>(stripeUrl, "DELETE", "faults"),
   config: (config: { defaultConfiguration?: boolean; sessionTtlSeconds?: number }) => control<void>(stripeUrl, "POST", "config", config),
