@@ -1,5 +1,5 @@
 // Wire shapes of the objects this stand-in serves, following the SDK's types
-// for the pinned API version and /work/shared/reference/stripe-fixtures3.json.
+// for the pinned API version and shared/reference/stripe-fixtures3.json (tests/fixtures/stripe-reference.json holds the parts the tests compare).
 import { randomBytes, randomInt } from "node:crypto";
 
 const ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -26,7 +26,8 @@ const ACME = {
 };
 const GLOBEX = { id: "cus_BillingGlobex1", name: "Globex Corp", subscription: { price: "price_starter_monthly" } };
 
-const fixtures = JSON.parse(readFileSync("/work/shared/reference/stripe-fixtures3.json", "utf8")).resources as Record<string, Record<string, unknown>>;
+// A copy, kept in the repo, of the objects of shared/reference/stripe-fixtures3.json this file compares with.
+const fixtures = JSON.parse(readFileSync(new URL("../fixtures/stripe-reference.json", import.meta.url), "utf8")).resources as Record<string, Record<string, unknown>>;
 const keysOf = (o: unknown) => Object.keys(o as object).sort();
 
 // ---- the webhook endpoint -------------------------------------------------
