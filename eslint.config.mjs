@@ -9,7 +9,14 @@ export default defineConfig([
     // dev/ holds the local stand-ins; the app must never import them.
     files: ["app/**", "lib/**", "proxy.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/dev/**", "@/dev/**"], message: "App code must not know the local stand-ins exist." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/dev/**", "@/dev/**"], message: "App code must not know the local stand-ins exist." },
+          ],
+        },
+      ],
     },
   },
   globalIgnores([".next/**", ".dev/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),

@@ -1,7 +1,15 @@
 import { chromium, defineConfig, devices } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import { localStackEnv } from "./dev/local-stack";
-import { appUrl, badConfigPort, badConfigUrl, ports, realStripeTestMode, STRIPE_TEST_MODE_FILE, UNKNOWN_PORTAL_CONFIG } from "./tests/e2e/stack";
+import {
+  appUrl,
+  badConfigPort,
+  badConfigUrl,
+  ports,
+  realStripeTestMode,
+  STRIPE_TEST_MODE_FILE,
+  UNKNOWN_PORTAL_CONFIG,
+} from "./tests/e2e/stack";
 
 // Playwright's own Chromium when installed (`npx playwright install chromium`), else the
 // system's (CHROMIUM_PATH or Debian's /usr/bin/chromium), for machines that can't download it.
@@ -13,12 +21,21 @@ function chromiumPath(): string | undefined {
 // In Stripe test mode the app uses the portal configuration the setup script made.
 const testModeConfig: Record<string, string> =
   realStripeTestMode && existsSync(STRIPE_TEST_MODE_FILE)
-    ? { STRIPE_PORTAL_CONFIG_ID: (JSON.parse(readFileSync(STRIPE_TEST_MODE_FILE, "utf8")) as { configurationId: string }).configurationId }
+    ? {
+        STRIPE_PORTAL_CONFIG_ID: (
+          JSON.parse(readFileSync(STRIPE_TEST_MODE_FILE, "utf8")) as { configurationId: string }
+        ).configurationId,
+      }
     : {};
 
 if (!realStripeTestMode)
-  console.log("[e2e] stripe-test-mode project skipped: STRIPE_SECRET_KEY is not a real sk_test_ key (or STRIPE_API_BASE points at a stand-in).");
-else console.log("[e2e] local project skipped: STRIPE_SECRET_KEY is a real test key, so the Stripe stand-in (and its counters) is not running.");
+  console.log(
+    "[e2e] stripe-test-mode project skipped: STRIPE_SECRET_KEY is not a real sk_test_ key (or STRIPE_API_BASE points at a stand-in).",
+  );
+else
+  console.log(
+    "[e2e] local project skipped: STRIPE_SECRET_KEY is a real test key, so the Stripe stand-in (and its counters) is not running.",
+  );
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -38,27 +55,33 @@ export default defineConfig({
     { name: "local", testIgnore: /stripe-test-mode/, use: { ...devices["Desktop Chrome"] } },
     { name: "stripe-test-mode", testMatch: /stripe-test-mode\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
   ],
-  webServer: [{
-    command: "node dev/start.ts --next=start --quiet",
-    url: `${appUrl}/login`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
-    stdout: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: {
-      PORT: String(ports.app),
-      DEV_POSTGRES_PORT: String(ports.postgres),
-      DEV_AUTH_PORT: String(ports.auth),
-      DEV_STRIPE_PORT: String(ports.stripe),
-      ...testModeConfig,
+  webServer: [
+    {
+      command: "node dev/start.ts --next=start --quiet",
+      url: `${appUrl}/login`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+      env: {
+        PORT: String(ports.app),
+        DEV_POSTGRES_PORT: String(ports.postgres),
+        DEV_AUTH_PORT: String(ports.auth),
+        DEV_STRIPE_PORT: String(ports.stripe),
+        ...testModeConfig,
+      },
     },
-  },
-  ...(realStripeTestMode ? [] : [{
-    // Same build, same stand-ins, but STRIPE_PORTAL_CONFIG_ID names a configuration Stripe doesn't have.
-    command: `node node_modules/next/dist/bin/next start -p ${badConfigPort}`,
-    url: `${badConfigUrl}/login`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-    env: { ...localStackEnv({ ...ports, app: badConfigPort }), STRIPE_PORTAL_CONFIG_ID: UNKNOWN_PORTAL_CONFIG },
-  }])],
+    ...(realStripeTestMode
+      ? []
+      : [
+          {
+            // Same build, same stand-ins, but STRIPE_PORTAL_CONFIG_ID names a configuration Stripe doesn't have.
+            command: `node node_modules/next/dist/bin/next start -p ${badConfigPort}`,
+            url: `${badConfigUrl}/login`,
+            reuseExistingServer: !process.env.CI,
+            timeout: 60_000,
+            env: { ...localStackEnv({ ...ports, app: badConfigPort }), STRIPE_PORTAL_CONFIG_ID: UNKNOWN_PORTAL_CONFIG },
+          },
+        ]),
+  ],
 });

@@ -17,16 +17,21 @@ import { startEmbeddedPostgres } from "./postgres.ts";
 import { startRoundTripProxy } from "./roundtrip-proxy.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
-const { values: args } = parseArgs({ options: { clicks: { type: "string", default: "200" }, warmup: { type: "string", default: "20" } } });
+const { values: args } = parseArgs({
+  options: { clicks: { type: "string", default: "200" }, warmup: { type: "string", default: "20" } },
+});
 const N = Number(args.clicks);
 const WARMUP = Number(args.warmup);
-if (!Number.isInteger(N) || N < 1 || !Number.isInteger(WARMUP) || WARMUP < 0) throw new Error("--clicks and --warmup take whole numbers");
+if (!Number.isInteger(N) || N < 1 || !Number.isInteger(WARMUP) || WARMUP < 0)
+  throw new Error("--clicks and --warmup take whole numbers");
 const buildIdFile = path.join(root, ".next", "BUILD_ID");
 if (!existsSync(buildIdFile)) throw new Error("No production build: run `npm run build` first.");
 // The bench measures the build, but migrates from the working tree: say when they may differ.
 const builtAt = statSync(buildIdFile).mtimeMs;
 const newerSources = ["app", "lib", "supabase"]
-  .flatMap((dir) => readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }).map((f) => path.join(dir, f)))
+  .flatMap((dir) =>
+    readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }).map((f) => path.join(dir, f)),
+  )
   .concat("proxy.ts")
   .filter((f) => /\.(tsx?|sql|css)$/.test(f) && statSync(path.join(root, f)).mtimeMs > builtAt);
 
@@ -52,7 +57,14 @@ function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!; // nearest rank
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { n: s.length, p50: r(at(0.5)), p95: r(at(0.95)), mean: r(s.reduce((a, b) => a + b, 0) / s.length), min: r(s[0]!), max: r(s.at(-1)!) };
+  return {
+    n: s.length,
+    p50: r(at(0.5)),
+    p95: r(at(0.95)),
+    mean: r(s.reduce((a, b) => a + b, 0) / s.length),
+    min: r(s[0]!),
+    max: r(s.at(-1)!),
+  };
 }
 
 /** n calls of op, `concurrency` at a time; returns each call's wall time and the run's. */
@@ -75,7 +87,12 @@ async function run(n: number, concurrency: number, op: () => Promise<void>) {
 // ---- the stack: real PostgreSQL behind the round-trip proxy, then dev/start.ts on top of it ----
 // Next, the stand-ins, PostgreSQL and this client share the CPUs; load from others skews the figures.
 const machine = { cpus: os.cpus().length, loadBefore: Math.round(os.loadavg()[0]! * 100) / 100 };
-const ports = { app: await portOr(3200), auth: await portOr(54341), stripe: await portOr(12131), postgres: await portOr(54342) };
+const ports = {
+  app: await portOr(3200),
+  auth: await portOr(54341),
+  stripe: await portOr(12131),
+  postgres: await portOr(54342),
+};
 const pg = await startEmbeddedPostgres({ port: ports.postgres });
 // Migrations come from the working tree, which others may be editing: don't leave the cluster behind.
 await migrate(pg.url, { seed: true }).catch(async (err: unknown) => {
@@ -83,7 +100,10 @@ await migrate(pg.url, { seed: true }).catch(async (err: unknown) => {
   throw err;
 });
 // The audit insert (after the response) is told apart from the click's own round trip by its statement.
-const proxy = await startRoundTripProxy({ host: "127.0.0.1", port: ports.postgres }, { label: (chunk) => (chunk.includes("insert into public.portal_audit") ? "audit" : undefined) });
+const proxy = await startRoundTripProxy(
+  { host: "127.0.0.1", port: ports.postgres },
+  { label: (chunk) => (chunk.includes("insert into public.portal_audit") ? "audit" : undefined) },
+);
 const proxyUrl = pg.url.replace(`:${ports.postgres}/`, `:${proxy.port}/`);
 const appUrl = `http://127.0.0.1:${ports.app}`;
 const authUrl = `http://127.0.0.1:${ports.auth}`;
@@ -100,8 +120,22 @@ const childEnv: NodeJS.ProcessEnv = {
   // that has one, would end the run rather than measure it.
   PORTAL_RATE_LIMIT_PER_MINUTE: "1000",
 };
-for (const k of ["POSTGRES_URL", "NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", "STRIPE_API_BASE", "STRIPE_PORTAL_CONFIG_ID", "APP_URL", "DEBUG"]) delete childEnv[k];
-const stack = spawn(process.execPath, ["dev/start.ts", "--next=start", "--quiet"], { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+for (const k of [
+  "POSTGRES_URL",
+  "NEXT_PUBLIC_SUPABASE_URL",
+  "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_API_BASE",
+  "STRIPE_PORTAL_CONFIG_ID",
+  "APP_URL",
+  "DEBUG",
+])
+  delete childEnv[k];
+const stack = spawn(process.execPath, ["dev/start.ts", "--next=start", "--quiet"], {
+  cwd: root,
+  env: childEnv,
+  stdio: ["ignore", "pipe", "pipe"],
+});
 // The app logs a JSON line per click: read the pipes (so Next never blocks on them), show
 // only the launcher's own lines, and keep the app's warnings/errors to report.
 const appProblems: string[] = [];
@@ -113,7 +147,8 @@ for (const stream of [stack.stdout, stack.stderr]) {
     if (tail.length > 40) tail.shift();
     if (line.startsWith("[dev]")) console.log(line);
     else if (/"level":"(warn|error)"/.test(line)) appProblems.push(line);
-    else if (line.includes('"msg":"portal.session_created"') && /"ms":\d+/.test(line)) appStripeMs.push(Number(/"ms":(\d+)/.exec(line)![1]));
+    else if (line.includes('"msg":"portal.session_created"') && /"ms":\d+/.test(line))
+      appStripeMs.push(Number(/"ms":(\d+)/.exec(line)![1]));
   });
 }
 
@@ -124,7 +159,8 @@ function stopAll(): Promise<void> {
     if (stack.exitCode === null && stack.signalCode === null) {
       const exited = new Promise((r) => stack.once("exit", r));
       stack.kill("SIGTERM");
-      if ((await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) === false) stack.kill("SIGKILL");
+      if ((await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) === false)
+        stack.kill("SIGKILL");
     }
     await proxy.close();
     await pg.stop();
@@ -138,7 +174,10 @@ try {
   for (;;) {
     if (stack.exitCode !== null) throw new Error(`dev/start.ts exited (${stack.exitCode}):\n${tail.join("\n")}`);
     if (Date.now() > deadline) throw new Error(`Next did not answer at ${appUrl}/login`);
-    const status = await fetch(`${appUrl}/login`, { redirect: "manual" }).then((r) => r.status, () => 0);
+    const status = await fetch(`${appUrl}/login`, { redirect: "manual" }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status > 0 && status < 500) break;
     await sleep(250);
   }
@@ -151,21 +190,40 @@ try {
   });
   const { access_token: token } = (await signIn.json()) as { access_token?: string };
   if (!token) throw new Error(`sign-in failed (${signIn.status}): are the auth stand-in and seed up?`);
-  const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { sub: string; user_metadata?: { locale?: string } };
+  const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as {
+    sub: string;
+    user_metadata?: { locale?: string };
+  };
 
   const click = async () => {
     // What the billing page's form sends: its company.
-    const res = await fetch(`${appUrl}/api/portal`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ companyId: ACME }) });
+    const res = await fetch(`${appUrl}/api/portal`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ companyId: ACME }),
+    });
     const body = (await res.json()) as { url?: string; code?: string };
     if (!res.ok || !body.url) throw new Error(`click failed: ${res.status} ${JSON.stringify(body)}`);
   };
 
   // Floor 1: the Stripe call alone, made the way lib/stripe.ts configures the SDK.
-  const stripe = new Stripe(LOCAL_STRIPE_KEY, { apiVersion: STRIPE_API_VERSION, host: "127.0.0.1", port: ports.stripe, protocol: "http", maxNetworkRetries: 2, timeout: 10_000, telemetry: false, appInfo: { name: "manage-billing" } });
+  const stripe = new Stripe(LOCAL_STRIPE_KEY, {
+    apiVersion: STRIPE_API_VERSION,
+    host: "127.0.0.1",
+    port: ports.stripe,
+    protocol: "http",
+    maxNetworkRetries: 2,
+    timeout: 10_000,
+    telemetry: false,
+    appInfo: { name: "manage-billing" },
+  });
   const returnUrl = `http://localhost:${ports.app}/billing?company=${ACME}`; // the app's fallback for this form
   const locale = claims.user_metadata?.locale as Stripe.BillingPortal.SessionCreateParams.Locale | undefined;
   const stripeCall = async () => {
-    await stripe.billingPortal.sessions.create({ customer: CUSTOMER, return_url: returnUrl, ...(locale && { locale }) }, { idempotencyKey: `bench:${randomUUID()}` });
+    await stripe.billingPortal.sessions.create(
+      { customer: CUSTOMER, return_url: returnUrl, ...(locale && { locale }) },
+      { idempotencyKey: `bench:${randomUUID()}` },
+    );
   };
 
   // Floor 2: the database access alone, as lib/db.ts asUser sends it: one simple-protocol
@@ -177,7 +235,8 @@ try {
     select company_id as "companyId", role, stripe_customer_id as "stripeCustomerId", rate_limited from private.begin_portal_session(nullif(current_setting('app.company_id'), '')::uuid, 1000, true)`;
   const dbCall = async () => {
     const results = (await sql.unsafe(dbQuery).simple()) as unknown as { stripeCustomerId: string }[][];
-    if (results[1]?.[0]?.stripeCustomerId !== CUSTOMER) throw new Error("asUser-equivalent query did not find Acme's customer");
+    if (results[1]?.[0]?.stripeCustomerId !== CUSTOMER)
+      throw new Error("asUser-equivalent query did not find Acme's customer");
   };
 
   // Floor 3 (context, not a baseline): Next's own cost per request, the same route answering
@@ -190,13 +249,42 @@ try {
 
   // Warm up every path (JWKS fetch, route compilation caches, connection pools, with 4 at once
   // too so the app's pool already holds the connections the concurrent run needs).
-  for (const [op, concurrency] of [[click, 1], [click, 4], [stripeCall, 1], [dbCall, 1], [nextOnly, 1]] as const) await run(WARMUP, concurrency, op);
+  for (const [op, concurrency] of [
+    [click, 1],
+    [click, 4],
+    [stripeCall, 1],
+    [dbCall, 1],
+    [nextOnly, 1],
+  ] as const)
+    await run(WARMUP, concurrency, op);
 
   const control = (base: string, what: "counters" | "reset") =>
-    fetch(`${base}/__control/${what}`, { method: what === "reset" ? "POST" : "GET" }).then((r) => r.json() as Promise<{ total: number; sessionsCreated?: number }>);
-  const kinds = { click: [click, 1], click4: [click, 4], stripeFloor: [stripeCall, 1], dbFloor: [dbCall, 1], nextFloor: [nextOnly, 1] } as const;
+    fetch(`${base}/__control/${what}`, { method: what === "reset" ? "POST" : "GET" }).then(
+      (r) => r.json() as Promise<{ total: number; sessionsCreated?: number }>,
+    );
+  const kinds = {
+    click: [click, 1],
+    click4: [click, 4],
+    stripeFloor: [stripeCall, 1],
+    dbFloor: [dbCall, 1],
+    nextFloor: [nextOnly, 1],
+  } as const;
   type Kind = keyof typeof kinds;
-  const tally = Object.fromEntries(Object.keys(kinds).map((k) => [k, { times: [] as number[], wallMs: 0, auth: 0, db: 0, dbAudit: 0, stripe: 0, sessions: 0, inAppStripe: [] as number[] }]));
+  const tally = Object.fromEntries(
+    Object.keys(kinds).map((k) => [
+      k,
+      {
+        times: [] as number[],
+        wallMs: 0,
+        auth: 0,
+        db: 0,
+        dbAudit: 0,
+        stripe: 0,
+        sessions: 0,
+        inAppStripe: [] as number[],
+      },
+    ]),
+  );
   // Each kind runs in ROUNDS interleaved windows, so load that drifts (other processes on the
   // machine) hits the click and its floors alike. Counters are read per window, so they stay clean.
   const ROUNDS = 4;
@@ -212,7 +300,14 @@ try {
       const { times, wallMs } = await run(n, concurrency, op);
       await sleep(300); // work the app defers past its response (next/server after()) still belongs to the window
       const [auth, stripeCounts] = await Promise.all([control(authUrl, "counters"), control(stripeUrl, "counters")]);
-      Object.assign(t, { wallMs: t.wallMs + wallMs, auth: t.auth + auth.total, db: t.db + proxy.flights(), dbAudit: t.dbAudit + proxy.flightsLabelled("audit"), stripe: t.stripe + stripeCounts.total, sessions: t.sessions + (stripeCounts.sessionsCreated ?? 0) });
+      Object.assign(t, {
+        wallMs: t.wallMs + wallMs,
+        auth: t.auth + auth.total,
+        db: t.db + proxy.flights(),
+        dbAudit: t.dbAudit + proxy.flightsLabelled("audit"),
+        stripe: t.stripe + stripeCounts.total,
+        sessions: t.sessions + (stripeCounts.sessionsCreated ?? 0),
+      });
       t.times.push(...times);
       t.inAppStripe.push(...appStripeMs);
     }
@@ -222,9 +317,19 @@ try {
     ...stats(t.times),
     perSecond: Math.round((N / t.wallMs) * 1000),
     inAppStripeMeanMs: t.inAppStripe.length ? stats(t.inAppStripe).mean : null,
-    perOp: { authCalls: per(t.auth), dbRoundTrips: per(t.db), dbRoundTripsClickPath: per(t.db - t.dbAudit), dbRoundTripsAudit: per(t.dbAudit), stripeCalls: per(t.stripe), sessionsCreated: per(t.sessions) },
+    perOp: {
+      authCalls: per(t.auth),
+      dbRoundTrips: per(t.db),
+      dbRoundTripsClickPath: per(t.db - t.dbAudit),
+      dbRoundTripsAudit: per(t.dbAudit),
+      stripeCalls: per(t.stripe),
+      sessionsCreated: per(t.sessions),
+    },
   });
-  const results = Object.fromEntries(Object.entries(tally).map(([k, t]) => [k, summary(t!)])) as Record<Kind, ReturnType<typeof summary>>;
+  const results = Object.fromEntries(Object.entries(tally).map(([k, t]) => [k, summary(t!)])) as Record<
+    Kind,
+    ReturnType<typeof summary>
+  >;
   await sql.end();
 
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -238,8 +343,13 @@ try {
   const buildId = readFileSync(buildIdFile, "utf8").trim();
   type Row = ReturnType<typeof summary>;
   const columns: [string, number, (r: Row) => string][] = [
-    ["p50 ms", 8, (r) => r.p50.toFixed(2)], ["p95 ms", 8, (r) => r.p95.toFixed(2)], ["mean ms", 9, (r) => r.mean.toFixed(2)], ["ops/s", 7, (r) => String(r.perSecond)],
-    ["auth/op", 9, (r) => r.perOp.authCalls.toFixed(2)], ["db rt/op", 10, (r) => r.perOp.dbRoundTrips.toFixed(2)], ["stripe/op", 11, (r) => r.perOp.stripeCalls.toFixed(2)],
+    ["p50 ms", 8, (r) => r.p50.toFixed(2)],
+    ["p95 ms", 8, (r) => r.p95.toFixed(2)],
+    ["mean ms", 9, (r) => r.mean.toFixed(2)],
+    ["ops/s", 7, (r) => String(r.perSecond)],
+    ["auth/op", 9, (r) => r.perOp.authCalls.toFixed(2)],
+    ["db rt/op", 10, (r) => r.perOp.dbRoundTrips.toFixed(2)],
+    ["stripe/op", 11, (r) => r.perOp.stripeCalls.toFixed(2)],
   ];
   const rows: [string, Row][] = [
     ["click: POST /api/portal, sequential", k],
@@ -248,16 +358,32 @@ try {
     ["floor: DB access alone (asUser message)", df],
     ["context: Next alone (GET /api/portal 405)", results.nextFloor],
   ];
-  console.log(`\nManage Billing click bench: ${N} clicks after ${WARMUP} warm-up, node ${process.version}, ${machine.cpus} CPUs (load before start ${machine.loadBefore}), ${date}, build ${buildId}`);
+  console.log(
+    `\nManage Billing click bench: ${N} clicks after ${WARMUP} warm-up, node ${process.version}, ${machine.cpus} CPUs (load before start ${machine.loadBefore}), ${date}, build ${buildId}`,
+  );
   console.log("".padEnd(43) + columns.map(([h, w]) => h.padStart(w)).join(""));
   for (const [label, r] of rows) console.log(label.padEnd(43) + columns.map(([, w, f]) => f(r).padStart(w)).join(""));
-  console.log(`\nper click: auth calls/click ${k.perOp.authCalls.toFixed(2)}, db round trips/click ${k.perOp.dbRoundTrips.toFixed(2)} (${k.perOp.dbRoundTripsClickPath.toFixed(2)} on the click's path + ${k.perOp.dbRoundTripsAudit.toFixed(2)} audit insert after the response), stripe calls/click ${k.perOp.stripeCalls.toFixed(2)}`);
-  console.log(`click / Stripe floor: p50 ${ratios.clickOverStripe.p50}x, mean ${ratios.clickOverStripe.mean}x; click / (Stripe + DB floors): p50 ${ratios.clickOverStripePlusDb.p50}x, mean ${ratios.clickOverStripePlusDb.mean}x`);
-  console.log(`the Stripe call as timed inside the app (whole ms): mean ${k.inAppStripeMeanMs} sequential, ${results.click4.inAppStripeMeanMs} 4 at a time`);
-  console.log("POST /api/portal runs the same createPortalSession (lib/billing/portal.ts) as the billing page's server action.");
-  if (newerSources.length) console.log(`note: ${newerSources.length} source file(s) changed since the build (e.g. ${newerSources[0]}); figures are for the build, migrations for the working tree`);
-  if (appProblems.length) console.log(`app warnings/errors during the run: ${appProblems.length}, first: ${appProblems[0]}`);
-  console.log(`BENCH_JSON ${JSON.stringify({ date, node: process.version, buildId, clicks: N, warmup: WARMUP, machine, ports, sourcesNewerThanBuild: newerSources.length, ...results, ratios, appWarnings: appProblems.length })}`);
+  console.log(
+    `\nper click: auth calls/click ${k.perOp.authCalls.toFixed(2)}, db round trips/click ${k.perOp.dbRoundTrips.toFixed(2)} (${k.perOp.dbRoundTripsClickPath.toFixed(2)} on the click's path + ${k.perOp.dbRoundTripsAudit.toFixed(2)} audit insert after the response), stripe calls/click ${k.perOp.stripeCalls.toFixed(2)}`,
+  );
+  console.log(
+    `click / Stripe floor: p50 ${ratios.clickOverStripe.p50}x, mean ${ratios.clickOverStripe.mean}x; click / (Stripe + DB floors): p50 ${ratios.clickOverStripePlusDb.p50}x, mean ${ratios.clickOverStripePlusDb.mean}x`,
+  );
+  console.log(
+    `the Stripe call as timed inside the app (whole ms): mean ${k.inAppStripeMeanMs} sequential, ${results.click4.inAppStripeMeanMs} 4 at a time`,
+  );
+  console.log(
+    "POST /api/portal runs the same createPortalSession (lib/billing/portal.ts) as the billing page's server action.",
+  );
+  if (newerSources.length)
+    console.log(
+      `note: ${newerSources.length} source file(s) changed since the build (e.g. ${newerSources[0]}); figures are for the build, migrations for the working tree`,
+    );
+  if (appProblems.length)
+    console.log(`app warnings/errors during the run: ${appProblems.length}, first: ${appProblems[0]}`);
+  console.log(
+    `BENCH_JSON ${JSON.stringify({ date, node: process.version, buildId, clicks: N, warmup: WARMUP, machine, ports, sourcesNewerThanBuild: newerSources.length, ...results, ratios, appWarnings: appProblems.length })}`,
+  );
 } finally {
   await stopAll();
 }

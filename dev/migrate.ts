@@ -11,7 +11,11 @@ export async function migrate(databaseUrl: string, opts: { seed?: boolean } = {}
   try {
     await sql`create schema if not exists supabase_migrations`;
     await sql`create table if not exists supabase_migrations.schema_migrations (version text primary key, name text)`;
-    const done = new Set((await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map((r) => r.version));
+    const done = new Set(
+      (await sql<{ version: string }[]>`select version from supabase_migrations.schema_migrations`).map(
+        (r) => r.version,
+      ),
+    );
     const dir = path.join(root, "supabase", "migrations");
     const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
     const applied: string[] = [];

@@ -7,7 +7,10 @@ import path from "node:path";
 
 export type RunningPostgres = { url: string; stop(): Promise<void> };
 
-export async function startEmbeddedPostgres(opts: { port: number; log?: (line: string) => void }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  port: number;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
   // A fresh cluster each start: the demo and every test run begin from the same seed.
   const dataDir = await mkdtemp(path.join(tmpdir(), "manage-billing-pg-"));
   const pg = new EmbeddedPostgres({

@@ -3,10 +3,19 @@
 // Used by the integration tests and the bench to count, not guess, database round trips.
 import net from "node:net";
 
-export type RoundTripProxy = { port: number; flights(): number; flightsLabelled(label: string): number; reset(): void; close(): Promise<void> };
+export type RoundTripProxy = {
+  port: number;
+  flights(): number;
+  flightsLabelled(label: string): number;
+  reset(): void;
+  close(): Promise<void>;
+};
 
 /** `label` names a flight from its first bytes (e.g. which statement it carries), for counting by kind. */
-export async function startRoundTripProxy(target: { host: string; port: number }, opts: { label?: (firstChunk: Buffer) => string | undefined } = {}): Promise<RoundTripProxy> {
+export async function startRoundTripProxy(
+  target: { host: string; port: number },
+  opts: { label?: (firstChunk: Buffer) => string | undefined } = {},
+): Promise<RoundTripProxy> {
   let flights = 0;
   let labelled = new Map<string, number>();
   const sockets = new Set<net.Socket>();

@@ -21,9 +21,16 @@ import type { SeedCustomer } from "./stripe/store.ts";
 const root = path.resolve(import.meta.dirname, "..");
 if (existsSync(path.join(root, ".env.local"))) process.loadEnvFile(path.join(root, ".env.local"));
 
-const { values: args } = parseArgs({ options: { next: { type: "string", default: "dev" }, quiet: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: { next: { type: "string", default: "dev" }, quiet: { type: "boolean", default: false } },
+});
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ports = { app: port("PORT", 3000), postgres: port("DEV_POSTGRES_PORT", 54322), auth: port("DEV_AUTH_PORT", 54321), stripe: port("DEV_STRIPE_PORT", 12111) };
+const ports = {
+  app: port("PORT", 3000),
+  postgres: port("DEV_POSTGRES_PORT", 54322),
+  auth: port("DEV_AUTH_PORT", 54321),
+  stripe: port("DEV_STRIPE_PORT", 12111),
+};
 const say = (line: string) => console.log(`[dev] ${line}`);
 const quietLog = args.quiet ? undefined : (line: string) => process.env.DEBUG === "true" && console.log(line);
 
@@ -31,8 +38,16 @@ const quietLog = args.quiet ? undefined : (line: string) => process.env.DEBUG ==
 const DELETED_IN_STRIPE = new Set(["cus_UmbrellaGone001"]);
 /** What the demo companies have in the Stripe stand-in. */
 const DEMO_BILLING: Record<string, Partial<SeedCustomer>> = {
-  cus_AcmeDemo000001: { subscription: { price: "price_pro_monthly" }, paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 }, invoices: 3 },
-  cus_GlobexDemo0001: { subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 }, paymentMethod: { brand: "mastercard", last4: "4444", expMonth: 8, expYear: 2029 }, invoices: 0 },
+  cus_AcmeDemo000001: {
+    subscription: { price: "price_pro_monthly" },
+    paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
+    invoices: 3,
+  },
+  cus_GlobexDemo0001: {
+    subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 },
+    paymentMethod: { brand: "mastercard", last4: "4444", expMonth: 8, expYear: 2029 },
+    invoices: 0,
+  },
 };
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -52,7 +67,12 @@ async function main() {
   env.DATABASE_URL = databaseUrl;
 
   if (!process.env.NEXT_PUBLIC_SUPABASE_URL) {
-    const auth = await startAuthStandIn({ port: ports.auth, databaseUrl, anonKey: LOCAL_PUBLISHABLE_KEY, log: quietLog });
+    const auth = await startAuthStandIn({
+      port: ports.auth,
+      databaseUrl,
+      anonKey: LOCAL_PUBLISHABLE_KEY,
+      log: quietLog,
+    });
     cleanups.unshift(auth.close);
     env.NEXT_PUBLIC_SUPABASE_URL = auth.url;
     env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY = LOCAL_PUBLISHABLE_KEY;
@@ -63,12 +83,19 @@ async function main() {
   const realStripe = process.env.STRIPE_SECRET_KEY && !process.env.STRIPE_API_BASE;
   if (!realStripe) {
     const webhook = { url: `${env.APP_URL}/api/stripe/webhook`, secret: LOCAL_WEBHOOK_SECRET };
-    const stripe = await startStripeStandIn({ port: ports.stripe, seed: { customers: await seedCustomers(databaseUrl) }, webhook, log: quietLog });
+    const stripe = await startStripeStandIn({
+      port: ports.stripe,
+      seed: { customers: await seedCustomers(databaseUrl) },
+      webhook,
+      log: quietLog,
+    });
     cleanups.unshift(stripe.close);
     env.STRIPE_SECRET_KEY = LOCAL_STRIPE_KEY;
     env.STRIPE_API_BASE = stripe.url;
     env.STRIPE_WEBHOOK_SECRET = LOCAL_WEBHOOK_SECRET;
-    say(`Stripe stand-in on ${stripe.url}, sending signed events to ${webhook.url} (control: ${stripe.url}/__control/counters)`);
+    say(
+      `Stripe stand-in on ${stripe.url}, sending signed events to ${webhook.url} (control: ${stripe.url}/__control/counters)`,
+    );
   }
 
   env.PORT = String(ports.app);
@@ -94,7 +121,13 @@ async function seedCustomers(databaseUrl: string) {
   try {
     const rows = await sql<{ id: string; name: string; customer: string }[]>`
       select id, name, stripe_customer_id as customer from public.companies where stripe_customer_id is not null`;
-    return rows.map((r): SeedCustomer => ({ id: r.customer, name: r.name, metadata: { company_id: r.id }, deleted: DELETED_IN_STRIPE.has(r.customer), ...DEMO_BILLING[r.customer] }));
+    return rows.map((r): SeedCustomer => ({
+      id: r.customer,
+      name: r.name,
+      metadata: { company_id: r.id },
+      deleted: DELETED_IN_STRIPE.has(r.customer),
+      ...DEMO_BILLING[r.customer],
+    }));
   } finally {
     await sql.end();
   }
@@ -103,12 +136,20 @@ async function seedCustomers(databaseUrl: string) {
 /** `npm run billing:sync`: the billing page starts out showing what Stripe has. */
 async function backfillBilling(childEnv: NodeJS.ProcessEnv) {
   const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
-  const sync = spawn(process.execPath, [tsx, "--conditions=react-server", "scripts/billing-sync.ts"], { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "inherit"] });
+  const sync = spawn(process.execPath, [tsx, "--conditions=react-server", "scripts/billing-sync.ts"], {
+    cwd: root,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   sync.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => sync.on("exit", resolve));
   // Not fatal: the page still works, it just shows less until webhooks or a later sync fill it in.
-  say(code === 0 ? (out.trim().split("\n").at(-1) ?? "billing synced") : `billing:sync failed (the page shows no billing status yet):\n${out}`);
+  say(
+    code === 0
+      ? (out.trim().split("\n").at(-1) ?? "billing synced")
+      : `billing:sync failed (the page shows no billing status yet):\n${out}`,
+  );
 }
 
 async function waitForHttp(url: string) {

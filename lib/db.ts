@@ -8,7 +8,13 @@ import type { Claims } from "@/lib/auth";
 let pool: postgres.Sql | undefined;
 
 export function db(): postgres.Sql {
-  pool ??= postgres(env().databaseUrl, { prepare: false, max: 5, idle_timeout: 30, connect_timeout: 10, onnotice: () => {} });
+  pool ??= postgres(env().databaseUrl, {
+    prepare: false,
+    max: 5,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+  });
   return pool;
 }
 
@@ -36,7 +42,9 @@ export async function asUser<Row extends object>(
       return `set_config('app.${name}', ${literal(value ?? "")}, true)`;
     }),
   ];
-  const query = db().unsafe(`select ${configs.join(", ")};\n${statement}`).simple();
+  const query = db()
+    .unsafe(`select ${configs.join(", ")};\n${statement}`)
+    .simple();
   // A multi-statement simple query resolves to one result per statement.
   const results = (await query) as unknown as postgres.RowList<Row[]>[];
   return [...(results[1] ?? [])];

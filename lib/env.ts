@@ -18,19 +18,59 @@ const origin = z.string().refine((v) => {
 
 const schema = z
   .object({
-    NEXT_PUBLIC_SUPABASE_URL: z.url({ error: "must be your Supabase project URL, e.g. https://abcd.supabase.co (Project Settings → API)" }),
-    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string({ error: "is required: your project's publishable (or legacy anon) key, from Project Settings → API Keys" }).min(20, "looks too short: copy the publishable (or anon) key from Project Settings → API Keys"),
-    DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string (Supabase: Project Settings → Database → Connection string, transaction pooler)")),
+    NEXT_PUBLIC_SUPABASE_URL: z.url({
+      error: "must be your Supabase project URL, e.g. https://abcd.supabase.co (Project Settings → API)",
+    }),
+    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z
+      .string({
+        error: "is required: your project's publishable (or legacy anon) key, from Project Settings → API Keys",
+      })
+      .min(20, "looks too short: copy the publishable (or anon) key from Project Settings → API Keys"),
+    DATABASE_URL: optional(
+      z
+        .string()
+        .regex(
+          /^postgres(ql)?:\/\//,
+          "must be a postgres:// connection string (Supabase: Project Settings → Database → Connection string, transaction pooler)",
+        ),
+    ),
     POSTGRES_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")),
     STRIPE_SECRET_KEY: z
       .string({ error: "is required: a Stripe secret key (sk_test_… for test mode) from Developers → API keys" })
-      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must be a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…)"),
-    STRIPE_API_BASE: optional(z.url({ error: "must be a URL such as http://127.0.0.1:12111 (leave unset to talk to Stripe)" })),
-    STRIPE_PORTAL_CONFIG_ID: optional(z.string().regex(/^bpc_[A-Za-z0-9]+$/, "must be a portal configuration id (bpc_…), or unset to use your default configuration")),
+      .regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/,
+        "must be a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…)",
+      ),
+    STRIPE_API_BASE: optional(
+      z.url({ error: "must be a URL such as http://127.0.0.1:12111 (leave unset to talk to Stripe)" }),
+    ),
+    STRIPE_PORTAL_CONFIG_ID: optional(
+      z
+        .string()
+        .regex(
+          /^bpc_[A-Za-z0-9]+$/,
+          "must be a portal configuration id (bpc_…), or unset to use your default configuration",
+        ),
+    ),
     STRIPE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(60000).default(10000)),
     STRIPE_MAX_NETWORK_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(5).default(2)),
-    STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "must be a webhook signing secret (whsec_…): Dashboard → Developers → Webhooks → your endpoint, or the one `stripe listen` prints")),
-    PORTAL_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number({ error: "must be a whole number of portal sessions per user and company per minute" }).int().min(1).max(1000).default(10)),
+    STRIPE_WEBHOOK_SECRET: optional(
+      z
+        .string()
+        .regex(
+          /^whsec_[A-Za-z0-9+/=_-]+$/,
+          "must be a webhook signing secret (whsec_…): Dashboard → Developers → Webhooks → your endpoint, or the one `stripe listen` prints",
+        ),
+    ),
+    PORTAL_RATE_LIMIT_PER_MINUTE: z.preprocess(
+      emptyAsUndefined,
+      z.coerce
+        .number({ error: "must be a whole number of portal sessions per user and company per minute" })
+        .int()
+        .min(1)
+        .max(1000)
+        .default(10),
+    ),
     APP_URL: optional(origin),
     VERCEL_URL: optional(z.string()),
     VERCEL_BRANCH_URL: optional(z.string()),
@@ -39,14 +79,35 @@ const schema = z
   })
   .superRefine((v, ctx) => {
     if (!v.DATABASE_URL && !v.POSTGRES_URL)
-      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required (or POSTGRES_URL, as Vercel's Supabase integration sets it): the Postgres connection string" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message:
+          "is required (or POSTGRES_URL, as Vercel's Supabase integration sets it): the Postgres connection string",
+      });
     if (!v.APP_URL && !v.VERCEL_URL)
-      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "is required outside Vercel: this app's public origin, e.g. http://localhost:3000" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_URL"],
+        message: "is required outside Vercel: this app's public origin, e.g. http://localhost:3000",
+      });
     if (v.STRIPE_API_BASE && /_live_/.test(v.STRIPE_SECRET_KEY))
-      ctx.addIssue({ code: "custom", path: ["STRIPE_API_BASE"], message: "points at a stand-in while STRIPE_SECRET_KEY is a live key: refusing to send a live key there. Unset STRIPE_API_BASE or use an sk_test_ key" });
-    for (const o of (v.ALLOWED_RETURN_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_API_BASE"],
+        message:
+          "points at a stand-in while STRIPE_SECRET_KEY is a live key: refusing to send a live key there. Unset STRIPE_API_BASE or use an sk_test_ key",
+      });
+    for (const o of (v.ALLOWED_RETURN_ORIGINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!origin.safeParse(o).success)
-        ctx.addIssue({ code: "custom", path: ["ALLOWED_RETURN_ORIGINS"], message: `has "${o}", which is not an origin: list origins such as https://app.example.com, comma-separated` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["ALLOWED_RETURN_ORIGINS"],
+          message: `has "${o}", which is not an origin: list origins such as https://app.example.com, comma-separated`,
+        });
     }
   });
 
@@ -73,12 +134,17 @@ export function parseEnv(source: Record<string, string | undefined>): ServerEnv 
   if (!parsed.success) {
     // Values are never echoed: some of them are secrets.
     const lines = parsed.error.issues.map((i) => `  - ${String(i.path[0] ?? "env")} ${i.message}`);
-    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.local.example for every variable.`);
+    throw new EnvError(
+      `Invalid environment configuration:\n${lines.join("\n")}\nSee .env.local.example for every variable.`,
+    );
   }
   const v = parsed.data;
   const vercelOrigins = [v.VERCEL_URL, v.VERCEL_BRANCH_URL].filter((h): h is string => !!h).map((h) => `https://${h}`);
   const appUrl = v.APP_URL?.replace(/\/$/, "") ?? vercelOrigins[0]!;
-  const extra = (v.ALLOWED_RETURN_ORIGINS ?? "").split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean);
+  const extra = (v.ALLOWED_RETURN_ORIGINS ?? "")
+    .split(",")
+    .map((s) => s.trim().replace(/\/$/, ""))
+    .filter(Boolean);
   return {
     supabaseUrl: v.NEXT_PUBLIC_SUPABASE_URL.replace(/\/$/, ""),
     supabasePublishableKey: v.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY,

@@ -38,7 +38,15 @@ export const log = {
 export function errorFields(err: unknown): Fields {
   if (err instanceof Error) {
     const e = err as Error & { type?: string; code?: string; statusCode?: number; requestId?: string };
-    return { errorName: e.name, errorType: e.type, errorCode: e.code, status: e.statusCode, requestId: e.requestId, errorMessage: e.message, ...(debugEnabled() ? { stack: e.stack } : {}) };
+    return {
+      errorName: e.name,
+      errorType: e.type,
+      errorCode: e.code,
+      status: e.statusCode,
+      requestId: e.requestId,
+      errorMessage: e.message,
+      ...(debugEnabled() ? { stack: e.stack } : {}),
+    };
   }
   return { errorMessage: String(err) };
 }

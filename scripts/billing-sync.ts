@@ -15,11 +15,16 @@ try {
   for (const company of companies) {
     try {
       const r = await syncCompanyBilling(company.id, company.customerId);
-      const detail = r.outcome === "customer_deleted" ? "customer deleted in Stripe" : `${r.subscriptions.join(", ") || "no subscription"}; ${r.invoices} invoices; card ${r.card ?? "none"}`;
+      const detail =
+        r.outcome === "customer_deleted"
+          ? "customer deleted in Stripe"
+          : `${r.subscriptions.join(", ") || "no subscription"}; ${r.invoices} invoices; card ${r.card ?? "none"}`;
       console.log(`synced ${company.name} (${company.customerId}): ${detail}`);
     } catch (err) {
       failed++;
-      console.error(`failed ${company.name} (${company.customerId}): ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        `failed ${company.name} (${company.customerId}): ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   console.log(`billing:sync done: ${companies.length - failed} of ${companies.length} companies synced`);

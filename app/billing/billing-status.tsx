@@ -12,8 +12,14 @@ const badgeStyles: Record<string, string> = {
   paused: "bg-amber-100 text-amber-800",
 };
 const statusNames: Record<string, string> = {
-  active: "Active", trialing: "Trialing", past_due: "Past due", unpaid: "Unpaid", canceled: "Canceled",
-  incomplete: "Incomplete", incomplete_expired: "Expired", paused: "Paused",
+  active: "Active",
+  trialing: "Trialing",
+  past_due: "Past due",
+  unpaid: "Unpaid",
+  canceled: "Canceled",
+  incomplete: "Incomplete",
+  incomplete_expired: "Expired",
+  paused: "Paused",
 };
 
 // Everything here comes from the database, kept current by Stripe's webhooks.
@@ -27,8 +33,12 @@ export function BillingStatus({ company }: { company: CompanySummary }) {
           {sub ? (
             <>
               {sub.planName ?? "Subscription"}
-              {sub.amount !== null && ` · ${formatMoney(sub.amount, sub.currency)}${sub.interval ? ` per ${sub.interval}` : ""}`}{" "}
-              <span data-testid="subscription-status" className={`ml-1 rounded-full px-2 py-0.5 text-xs font-medium ${badgeStyles[sub.status] ?? "bg-slate-100"}`}>
+              {sub.amount !== null &&
+                ` · ${formatMoney(sub.amount, sub.currency)}${sub.interval ? ` per ${sub.interval}` : ""}`}{" "}
+              <span
+                data-testid="subscription-status"
+                className={`ml-1 rounded-full px-2 py-0.5 text-xs font-medium ${badgeStyles[sub.status] ?? "bg-slate-100"}`}
+              >
                 {statusNames[sub.status] ?? sub.status}
               </span>
             </>
@@ -56,18 +66,33 @@ export function BillingStatus({ company }: { company: CompanySummary }) {
         )}
         <dt className="text-slate-500">Card on file</dt>
         <dd data-testid="card">
-          {company.card ? `${formatBrand(company.card.brand)} •••• ${company.card.last4}${company.card.expMonth ? `, expires ${String(company.card.expMonth).padStart(2, "0")}/${company.card.expYear}` : ""}` : "None"}
+          {company.card
+            ? `${formatBrand(company.card.brand)} •••• ${company.card.last4}${company.card.expMonth ? `, expires ${String(company.card.expMonth).padStart(2, "0")}/${company.card.expYear}` : ""}`
+            : "None"}
         </dd>
       </dl>
       {company.invoices.length > 0 && (
         <table className="w-full text-left text-sm" aria-label="Recent invoices">
           <thead className="text-slate-500">
-            <tr><th className="font-normal">Invoice</th><th className="font-normal">Date</th><th className="font-normal">Amount</th><th className="font-normal">Status</th></tr>
+            <tr>
+              <th className="font-normal">Invoice</th>
+              <th className="font-normal">Date</th>
+              <th className="font-normal">Amount</th>
+              <th className="font-normal">Status</th>
+            </tr>
           </thead>
           <tbody>
             {company.invoices.map((inv) => (
               <tr key={inv.id} className="border-t border-slate-100">
-                <td>{inv.hostedInvoiceUrl ? <a className="text-indigo-700 underline" href={inv.hostedInvoiceUrl}>{inv.number ?? inv.id}</a> : (inv.number ?? inv.id)}</td>
+                <td>
+                  {inv.hostedInvoiceUrl ? (
+                    <a className="text-indigo-700 underline" href={inv.hostedInvoiceUrl}>
+                      {inv.number ?? inv.id}
+                    </a>
+                  ) : (
+                    (inv.number ?? inv.id)
+                  )}
+                </td>
                 <td>{formatDate(inv.createdAt)}</td>
                 <td>{formatMoney(inv.status === "paid" ? inv.amountPaid : inv.amountDue, inv.currency)}</td>
                 <td>{inv.status}</td>
@@ -76,7 +101,9 @@ export function BillingStatus({ company }: { company: CompanySummary }) {
           </tbody>
         </table>
       )}
-      {company.syncedAt && <p className="text-xs text-slate-500">Last updated from Stripe {formatDateTime(company.syncedAt)}</p>}
+      {company.syncedAt && (
+        <p className="text-xs text-slate-500">Last updated from Stripe {formatDateTime(company.syncedAt)}</p>
+      )}
     </div>
   );
 }

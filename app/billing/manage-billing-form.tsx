@@ -13,14 +13,29 @@ const styles = {
 
 // A plain <form action>: it submits before JavaScript loads, and with JavaScript it shows
 // a pending state and the error without a page reload.
-export function ManageBillingForm({ companyId, flow, label = "Manage Billing", variant = "primary" }: { companyId: string; flow?: PortalFlow; label?: string; variant?: keyof typeof styles }) {
+export function ManageBillingForm({
+  companyId,
+  flow,
+  label = "Manage Billing",
+  variant = "primary",
+}: {
+  companyId: string;
+  flow?: PortalFlow;
+  label?: string;
+  variant?: keyof typeof styles;
+}) {
   const [state, action, pending] = useActionState<PortalFormState, FormData>(openBillingPortal, {});
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="companyId" value={companyId} />
       {flow && <input type="hidden" name="flow" value={flow} />}
       {state.error && <ErrorAlert error={state.error} />}
-      <button type="submit" disabled={pending} aria-busy={pending} className={`rounded-md px-4 py-2 text-sm font-medium disabled:cursor-wait disabled:opacity-70 ${styles[variant]}`}>
+      <button
+        type="submit"
+        disabled={pending}
+        aria-busy={pending}
+        className={`rounded-md px-4 py-2 text-sm font-medium disabled:cursor-wait disabled:opacity-70 ${styles[variant]}`}
+      >
         {pending ? "Opening the billing portal…" : label}
       </button>
     </form>

@@ -7,12 +7,21 @@ import { signOut } from "@/app/login/actions";
 import { ErrorAlert } from "./error-alert";
 import { CompanyBilling } from "./company-billing";
 
-export default async function BillingPage({ searchParams }: { searchParams: Promise<{ company?: string | string[] }> }) {
+export default async function BillingPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ company?: string | string[] }>;
+}) {
   const claims = await currentClaims();
   if (!claims) redirect("/login?next=/billing");
   const { company: wanted } = await searchParams;
   const companies = await companiesForUser(claims);
-  const selected = typeof wanted === "string" ? companies.find((c) => c.id === wanted) : companies.length === 1 ? companies[0] : undefined;
+  const selected =
+    typeof wanted === "string"
+      ? companies.find((c) => c.id === wanted)
+      : companies.length === 1
+        ? companies[0]
+        : undefined;
 
   return (
     <div className="space-y-6">
@@ -20,11 +29,15 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         <h1 className="text-2xl font-semibold">Billing</h1>
         <form action={signOut} className="flex items-center gap-3 text-sm text-slate-600">
           <span>{claims.email}</span>
-          <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">Sign out</button>
+          <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
+            Sign out
+          </button>
         </form>
       </header>
 
-      {companies.length === 0 && <p className="text-slate-700">You don&apos;t belong to any company yet, so there is no billing to manage.</p>}
+      {companies.length === 0 && (
+        <p className="text-slate-700">You don&apos;t belong to any company yet, so there is no billing to manage.</p>
+      )}
       {typeof wanted === "string" && !selected && <ErrorAlert error={failure("company_not_found")} />}
       {companies.length > 1 && <CompanyPicker companies={companies} selectedId={selected?.id} />}
       {selected && <CompanyBilling company={selected} />}

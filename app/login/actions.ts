@@ -19,7 +19,10 @@ export async function signIn(_prev: SignInState, form: FormData): Promise<SignIn
   if (error) {
     log.info("auth.sign_in_refused", { code: error.code ?? error.name });
     return {
-      error: error.code === "invalid_credentials" ? "That email and password don't match an account." : "Signing in isn't possible right now. Please try again in a minute.",
+      error:
+        error.code === "invalid_credentials"
+          ? "That email and password don't match an account."
+          : "Signing in isn't possible right now. Please try again in a minute.",
       email,
     };
   }

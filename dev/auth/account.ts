@@ -43,7 +43,12 @@ export async function handleGetUser(ctx: AuthContext, req: IncomingMessage, res:
   sendJson(res, 200, toGoTrueUser(user));
 }
 
-export async function handleLogout(ctx: AuthContext, req: IncomingMessage, res: ServerResponse, scopeParam: string | null): Promise<void> {
+export async function handleLogout(
+  ctx: AuthContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  scopeParam: string | null,
+): Promise<void> {
   const { user, session } = await authenticate(ctx, req);
   const scope = parseScope(scopeParam);
   ctx.sessions.logout(user.id, session?.id, scope);

@@ -44,7 +44,13 @@ export class CallCounter {
   }
 }
 
-export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, counter: CallCounter, settings: Settings): Promise<void> {
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  counter: CallCounter,
+  settings: Settings,
+): Promise<void> {
   const route = `${req.method} ${url.pathname}`;
   if (route === "GET /__control/counters") return sendJson(res, 200, counter.snapshot());
   if (route === "POST /__control/reset") {

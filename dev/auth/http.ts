@@ -24,9 +24,18 @@ export class OAuthError extends Error {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text).toString(), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text).toString(),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -45,7 +54,10 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: unkn
     sendJson(res, 400, { error: error.error, error_description: error.message });
     return;
   }
-  const e = error instanceof GoTrueError ? error : new GoTrueError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information");
+  const e =
+    error instanceof GoTrueError
+      ? error
+      : new GoTrueError(500, "unexpected_failure", "Unexpected failure, please check server logs for more information");
   const version = requestedApiVersion(req);
   const headers: Record<string, string> = { "x-sb-error-code": e.code };
   if (version) {

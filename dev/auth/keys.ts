@@ -1,6 +1,15 @@
 // One ES256 signing key per run, published the way Supabase publishes asymmetric JWT keys,
 // so getClaims() in auth-js verifies our tokens locally exactly as it does in production.
-import { decodeProtectedHeader, errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK, type JWTPayload } from "jose";
+import {
+  decodeProtectedHeader,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from "jose";
 import { randomUUID } from "node:crypto";
 
 export type SigningKey = {
@@ -16,7 +25,14 @@ export class JwtRejected extends Error {}
 export async function createSigningKey(): Promise<SigningKey> {
   const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
   const kid = randomUUID();
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: "ES256", use: "sig", key_ops: ["verify"], ext: true };
+  const publicJwk: JWK = {
+    ...(await exportJWK(publicKey)),
+    kid,
+    alg: "ES256",
+    use: "sig",
+    key_ops: ["verify"],
+    ext: true,
+  };
 
   return {
     kid,
@@ -31,7 +47,9 @@ export async function createSigningKey(): Promise<SigningKey> {
       }
       if (header.kid !== kid) {
         // GoTrue falls back to the HS256 secret for unknown kids; with no such secret here, nothing verifies.
-        throw new JwtRejected(`token is unverifiable: error while executing keyfunc: unrecognized JWT kid ${header.kid ?? "<nil>"} for algorithm ${header.alg ?? "<nil>"}`);
+        throw new JwtRejected(
+          `token is unverifiable: error while executing keyfunc: unrecognized JWT kid ${header.kid ?? "<nil>"} for algorithm ${header.alg ?? "<nil>"}`,
+        );
       }
       try {
         const { payload } = await jwtVerify(token, publicKey, { algorithms: ["ES256"] });
@@ -46,7 +64,8 @@ export async function createSigningKey(): Promise<SigningKey> {
 function describeJoseError(err: unknown): string {
   if (err instanceof errors.JWTExpired) return "token has invalid claims: token is expired";
   if (err instanceof errors.JWTClaimValidationFailed) return `token has invalid claims: ${err.message}`;
-  if (err instanceof errors.JWSSignatureVerificationFailed) return "token signature is invalid: crypto/ecdsa: verification error";
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return "token signature is invalid: crypto/ecdsa: verification error";
   if (err instanceof errors.JOSEAlgNotAllowed) return `token signature is invalid: ${err.message}`;
   return `token is malformed: ${(err as Error).message}`;
 }

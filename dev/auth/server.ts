@@ -56,7 +56,8 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
     const method = req.method ?? "GET";
     const reqUrl = new URL(req.url ?? "/", url);
     if (reqUrl.pathname.startsWith("/__control/")) return handleControl(req, res, reqUrl, counter, settings);
-    if (!reqUrl.pathname.startsWith("/auth/v1/")) return sendJson(res, 404, { message: "no Route matched with those values" });
+    if (!reqUrl.pathname.startsWith("/auth/v1/"))
+      return sendJson(res, 404, { message: "no Route matched with those values" });
 
     counter.record(callKey(method, reqUrl));
     const path = reqUrl.pathname.slice("/auth/v1".length);
@@ -72,7 +73,8 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
       res.writeHead(405).end();
       return;
     }
-    if (path === "/.well-known/jwks.json") return sendJson(res, 200, key.jwks, { "cache-control": "public, max-age=600" });
+    if (path === "/.well-known/jwks.json")
+      return sendJson(res, 200, key.jwks, { "cache-control": "public, max-age=600" });
     if (path === "/token") return handleToken(ctx, req, res, reqUrl.searchParams.get("grant_type"));
     if (path === "/user") return handleGetUser(ctx, req, res);
     return handleLogout(ctx, req, res, reqUrl.searchParams.get("scope"));
@@ -81,7 +83,8 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     res.on("finish", () => opts.log?.(`[auth] ${req.method} ${req.url} -> ${res.statusCode}`));
     route(req, res).catch((err: unknown) => {
-      if (!(err instanceof GoTrueError || err instanceof OAuthError)) opts.log?.(`[auth] ${req.method} ${req.url} failed: ${(err as Error)?.stack ?? String(err)}`);
+      if (!(err instanceof GoTrueError || err instanceof OAuthError))
+        opts.log?.(`[auth] ${req.method} ${req.url} failed: ${(err as Error)?.stack ?? String(err)}`);
       if (!res.headersSent) sendError(req, res, err);
       else res.end();
     });
@@ -106,8 +109,16 @@ function apiKeyAccepted(req: IncomingMessage, url: URL, anonKey: string, res: Se
   const header = req.headers.apikey;
   const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("apikey");
   if (key === anonKey) return true;
-  if (!key) sendJson(res, 401, { message: "No API key found in request", hint: "No `apikey` request header or url param was found." });
-  else sendJson(res, 401, { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+  if (!key)
+    sendJson(res, 401, {
+      message: "No API key found in request",
+      hint: "No `apikey` request header or url param was found.",
+    });
+  else
+    sendJson(res, 401, {
+      message: "Invalid API key",
+      hint: "Double check your Supabase `anon` or `service_role` API key.",
+    });
   return false;
 }
 

@@ -7,7 +7,14 @@ export type AmrEntry = { method: string; timestamp: number };
 export type Session = { id: string; userId: string; amr: AmrEntry[] };
 export type LogoutScope = "global" | "local" | "others";
 
-type RefreshToken = { token: string; sessionId: string; parent: string | null; revoked: boolean; updatedAt: number; seq: number };
+type RefreshToken = {
+  token: string;
+  sessionId: string;
+  parent: string | null;
+  revoked: boolean;
+  updatedAt: number;
+  seq: number;
+};
 
 export type RefreshOutcome =
   | { ok: true; session: Session; refreshToken: string }

@@ -25,8 +25,20 @@ export type UserStore = {
   close(): Promise<void>;
 };
 
-const COLUMNS = ["id", "aud", "role", "email", "encrypted_password", "email_confirmed_at", "last_sign_in_at",
-  "raw_app_meta_data", "raw_user_meta_data", "created_at", "updated_at", "is_anonymous"];
+const COLUMNS = [
+  "id",
+  "aud",
+  "role",
+  "email",
+  "encrypted_password",
+  "email_confirmed_at",
+  "last_sign_in_at",
+  "raw_app_meta_data",
+  "raw_user_meta_data",
+  "created_at",
+  "updated_at",
+  "is_anonymous",
+];
 
 export function createUserStore(databaseUrl: string): UserStore {
   const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
@@ -34,7 +46,9 @@ export function createUserStore(databaseUrl: string): UserStore {
   return {
     async findByEmail(email) {
       // GoTrue matches lower(email) within the request's audience, which defaults to "authenticated".
-      const rows = await sql<UserRow[]>`select ${cols} from auth.users where lower(email) = lower(${email}) and aud = 'authenticated'`;
+      const rows = await sql<
+        UserRow[]
+      >`select ${cols} from auth.users where lower(email) = lower(${email}) and aud = 'authenticated'`;
       return rows[0];
     },
     async findById(id) {
@@ -46,7 +60,9 @@ export function createUserStore(databaseUrl: string): UserStore {
       return bcrypt.compare(password, user.encrypted_password);
     },
     async recordSignIn(id) {
-      const rows = await sql<UserRow[]>`update auth.users set last_sign_in_at = now() where id = ${id} returning ${cols}`;
+      const rows = await sql<
+        UserRow[]
+      >`update auth.users set last_sign_in_at = now() where id = ${id} returning ${cols}`;
       const row = rows[0];
       if (!row) throw new Error(`user ${id} vanished while signing in`);
       return row;

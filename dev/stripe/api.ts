@@ -98,7 +98,8 @@ async function run(ctx: ApiContext, attempt: Attempt): Promise<Reply> {
     const seen = ctx.store.idempotency.lookup(key, endpoint, fingerprint(input));
     if (seen.kind === "in-flight") return early(idempotencyInFlight(key));
     if (seen.kind === "params-mismatch") return early(idempotencyParamsMismatch(key));
-    if (seen.kind === "endpoint-mismatch") return early(idempotencyEndpointMismatch(key, seen.firstEndpoint.split(" ")[1] ?? "", url.pathname));
+    if (seen.kind === "endpoint-mismatch")
+      return early(idempotencyEndpointMismatch(key, seen.firstEndpoint.split(" ")[1] ?? "", url.pathname));
     if (seen.kind === "replay") {
       await delay();
       const { status, body, requestId: original } = seen.response;
@@ -131,7 +132,8 @@ async function run(ctx: ApiContext, attempt: Attempt): Promise<Reply> {
     stored = { status: result.status, body: json(result.body), headers: {} };
     return stored;
   } finally {
-    if (key !== undefined) ctx.store.idempotency.finish(key, stored && { status: stored.status, body: stored.body, requestId });
+    if (key !== undefined)
+      ctx.store.idempotency.finish(key, stored && { status: stored.status, body: stored.body, requestId });
   }
 }
 
@@ -148,7 +150,11 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   let reply: Reply;
   if (fault?.mode === "status") {
     const error = faultError(fault.status ?? 500);
-    reply = { status: error.status, body: fault.body === undefined ? json(error.body(requestId)) : json(fault.body), headers: {} };
+    reply = {
+      status: error.status,
+      body: fault.body === undefined ? json(error.body(requestId)) : json(fault.body),
+      headers: {},
+    };
   } else {
     reply = await run(ctx, { req, url, body, requestId, fault });
   }
@@ -161,8 +167,12 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     ...reply.headers,
     ...fault?.headers,
   };
-  const note = fault ? ` [fault ${fault.mode}${fault.status ? ` ${fault.status}` : ""}${fault.ms !== undefined ? ` ${fault.ms}ms` : ""}]` : "";
-  ctx.log(`${method} ${url.pathname} -> ${fault?.mode === "drop" ? "dropped" : reply.status} ${requestId} ${Date.now() - started}ms${note}`);
+  const note = fault
+    ? ` [fault ${fault.mode}${fault.status ? ` ${fault.status}` : ""}${fault.ms !== undefined ? ` ${fault.ms}ms` : ""}]`
+    : "";
+  ctx.log(
+    `${method} ${url.pathname} -> ${fault?.mode === "drop" ? "dropped" : reply.status} ${requestId} ${Date.now() - started}ms${note}`,
+  );
   // A dropped call has fully executed (and stored its idempotent result) but the client never hears back.
   if (fault?.mode === "drop") req.socket.destroy();
   else send(res, reply.status, reply.body, headers);

@@ -68,13 +68,27 @@ export function chargeInvoice(store: Store, invoice: InvoiceObject, at: number, 
 }
 
 // Applies `change` and records the event; *.updated events carry previous_attributes.
-export function changeSubscription(store: Store, subscription: SubscriptionObject, type: string, change: () => void, request?: EventRequest): StripeEvent {
+export function changeSubscription(
+  store: Store,
+  subscription: SubscriptionObject,
+  type: string,
+  change: () => void,
+  request?: EventRequest,
+): StripeEvent {
   const before = snapshot(subscription);
   change();
-  return emit(store, type, subscription, { request, before: type === "customer.subscription.updated" ? before : undefined });
+  return emit(store, type, subscription, {
+    request,
+    before: type === "customer.subscription.updated" ? before : undefined,
+  });
 }
 
-export function changeCustomer(store: Store, customer: CustomerObject, change: () => void, request?: EventRequest): StripeEvent {
+export function changeCustomer(
+  store: Store,
+  customer: CustomerObject,
+  change: () => void,
+  request?: EventRequest,
+): StripeEvent {
   const before = snapshot(customer);
   change();
   return emit(store, "customer.updated", customer, { request, before });

@@ -6,7 +6,8 @@ import { expandParam, expansions, listParams, ok, paginate } from "./routes.ts";
 import { any, arrayOf, bool, obj, oneOf, readArray, readBool, readString, str } from "./schema.ts";
 import type { PriceObject } from "./wire.ts";
 
-const withProduct = (price: PriceObject, expand: Set<string>) => (expand.has("product") ? { ...price, product: findProduct(price.product) ?? price.product } : price);
+const withProduct = (price: PriceObject, expand: Set<string>) =>
+  expand.has("product") ? { ...price, product: findProduct(price.product) ?? price.product } : price;
 
 export const catalogRoutes: Route[] = [
   {
@@ -19,7 +20,11 @@ export const catalogRoutes: Route[] = [
       const product = findProduct(id);
       if (!product) throw resourceMissing("product", id, "id");
       const expand = expansions(p, ["default_price"]);
-      return ok(expand.has("default_price") && product.default_price ? { ...product, default_price: findPrice(product.default_price) ?? null } : product);
+      return ok(
+        expand.has("default_price") && product.default_price
+          ? { ...product, default_price: findPrice(product.default_price) ?? null }
+          : product,
+      );
     },
   },
   {

@@ -11,7 +11,10 @@ import { findConfiguration, visibleConfigurations } from "./store.ts";
 const prorations = oneOf("always_invoice", "create_prorations", "none");
 
 const features = obj({
-  customer_update: obj({ allowed_updates: arrayOf(oneOf("address", "email", "name", "phone", "shipping", "tax_id")), enabled: bool() }, ["enabled"]),
+  customer_update: obj(
+    { allowed_updates: arrayOf(oneOf("address", "email", "name", "phone", "shipping", "tax_id")), enabled: bool() },
+    ["enabled"],
+  ),
   invoice_history: obj({ enabled: bool() }, ["enabled"]),
   payment_method_update: obj({ enabled: bool(), payment_method_configuration: str() }, ["enabled"]),
   subscription_cancel: obj(
@@ -20,7 +23,18 @@ const features = obj({
         {
           enabled: bool(),
           feedback_options: arrayOf(str()),
-          options: arrayOf(oneOf("customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex", "too_expensive", "unused")),
+          options: arrayOf(
+            oneOf(
+              "customer_service",
+              "low_quality",
+              "missing_features",
+              "other",
+              "switched_service",
+              "too_complex",
+              "too_expensive",
+              "unused",
+            ),
+          ),
         },
         ["enabled", "options"],
       ),
@@ -31,7 +45,15 @@ const features = obj({
     ["enabled"],
   ),
   subscription_pause: obj({
-    duration: obj({ interval_options: arrayOf(obj({ interval: oneOf("day", "month", "week", "year"), interval_count: int(1) }, ["interval"])), type: oneOf("indefinite", "interval_options") }, ["type"]),
+    duration: obj(
+      {
+        interval_options: arrayOf(
+          obj({ interval: oneOf("day", "month", "week", "year"), interval_count: int(1) }, ["interval"]),
+        ),
+        type: oneOf("indefinite", "interval_options"),
+      },
+      ["type"],
+    ),
     enabled: bool(),
   }),
   subscription_update: obj(
@@ -39,9 +61,20 @@ const features = obj({
       billing_cycle_anchor: oneOf("now", "unchanged"),
       default_allowed_updates: arrayOf(oneOf("price", "promotion_code", "quantity")),
       enabled: bool(),
-      products: arrayOf(obj({ adjustable_quantity: obj({ enabled: bool(), maximum: int(), minimum: int() }, ["enabled"]), prices: arrayOf(str()), product: str() }, ["prices", "product"])),
+      products: arrayOf(
+        obj(
+          {
+            adjustable_quantity: obj({ enabled: bool(), maximum: int(), minimum: int() }, ["enabled"]),
+            prices: arrayOf(str()),
+            product: str(),
+          },
+          ["prices", "product"],
+        ),
+      ),
       proration_behavior: prorations,
-      schedule_at_period_end: obj({ conditions: arrayOf(obj({ type: oneOf("decreasing_item_amount", "shortening_interval") }, ["type"])) }),
+      schedule_at_period_end: obj({
+        conditions: arrayOf(obj({ type: oneOf("decreasing_item_amount", "shortening_interval") }, ["type"])),
+      }),
       trial_update_behavior: oneOf("continue_trial", "end_trial"),
     },
     ["enabled"],
@@ -53,7 +86,12 @@ const disabledFeatures = (): JsonObject => ({
   customer_update: { allowed_updates: [], enabled: false },
   invoice_history: { enabled: false },
   payment_method_update: { enabled: false, payment_method_configuration: null },
-  subscription_cancel: { cancellation_reason: { enabled: false, feedback_options: null, options: [] }, enabled: false, mode: "at_period_end", proration_behavior: "none" },
+  subscription_cancel: {
+    cancellation_reason: { enabled: false, feedback_options: null, options: [] },
+    enabled: false,
+    mode: "at_period_end",
+    proration_behavior: "none",
+  },
   subscription_pause: { duration: { interval_options: [], type: "indefinite" }, enabled: false },
   subscription_update: {
     billing_cycle_anchor: null,
@@ -102,10 +140,17 @@ export const configurationRoutes: Route[] = [
       const configuration = newConfiguration({
         isDefault: false,
         features: overlay(disabledFeatures(), readObject(p, "features") ?? null) as JsonObject,
-        business_profile: { headline: text(profile, "headline"), privacy_policy_url: text(profile, "privacy_policy_url"), terms_of_service_url: text(profile, "terms_of_service_url") },
+        business_profile: {
+          headline: text(profile, "headline"),
+          privacy_policy_url: text(profile, "privacy_policy_url"),
+          terms_of_service_url: text(profile, "terms_of_service_url"),
+        },
         default_return_url: text(p, "default_return_url"),
         // Stripe hosts a login page for configurations that enable it.
-        login_page: { enabled: loginEnabled, url: loginEnabled ? `${ctx.baseUrl}/p/login/${randomId("test_", 24)}` : null },
+        login_page: {
+          enabled: loginEnabled,
+          url: loginEnabled ? `${ctx.baseUrl}/p/login/${randomId("test_", 24)}` : null,
+        },
         metadata: Object.fromEntries(meta) as JsonObject,
         name: text(p, "name"),
       });

@@ -19,7 +19,8 @@ function setWebhook(store: Store, body: Body): Answer {
     store.webhooks.endpoint = null;
     return [200, { url: null }];
   }
-  if (typeof url !== "string" || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new BillingError("url must be an http(s) URL, or null");
+  if (typeof url !== "string" || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new BillingError("url must be an http(s) URL, or null");
   if (typeof secret !== "string" || secret === "") throw new BillingError("secret must be a non-empty string");
   store.webhooks.endpoint = { url, secret };
   return [200, { url, secret }];
@@ -45,7 +46,12 @@ function resend(store: Store, id: string): Answer {
 }
 
 // Undefined: not a billing control endpoint, the caller tries its own.
-export async function billingControl(store: Store, method: string, path: string, body: Body): Promise<Answer | undefined> {
+export async function billingControl(
+  store: Store,
+  method: string,
+  path: string,
+  body: Body,
+): Promise<Answer | undefined> {
   const resendMatch = /^\/__control\/events\/([^/]+)\/resend$/.exec(path);
   if (method === "POST" && resendMatch) return resend(store, decodeURIComponent(resendMatch[1] ?? ""));
   switch (`${method} ${path}`) {
@@ -68,7 +74,9 @@ export async function billingControl(store: Store, method: string, path: string,
       return [200, store.webhooks.deliveries()];
     case "POST /__control/flush": {
       const drained = await store.webhooks.flush(FLUSH_TIMEOUT_MS);
-      return drained ? [200, { flushed: true }] : [504, { flushed: false, error: `deliveries still pending after ${FLUSH_TIMEOUT_MS / 1000} s` }];
+      return drained
+        ? [200, { flushed: true }]
+        : [504, { flushed: false, error: `deliveries still pending after ${FLUSH_TIMEOUT_MS / 1000} s` }];
     }
     default:
       return undefined;

@@ -26,7 +26,12 @@ function parseJson(text: string): Record<string, unknown> {
 
 function counters(store: Store) {
   const calls = Object.fromEntries([...store.calls.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  return { calls, total: store.total, sessionsCreated: store.sessionsCreated, pageViews: store.calls.get(PAGE_VIEW_KEY) ?? 0 };
+  return {
+    calls,
+    total: store.total,
+    sessionsCreated: store.sessionsCreated,
+    pageViews: store.calls.get(PAGE_VIEW_KEY) ?? 0,
+  };
 }
 
 const config = (store: Store) => ({
@@ -37,8 +42,10 @@ const config = (store: Store) => ({
 
 function updateConfig(store: Store, body: Record<string, unknown>) {
   const { defaultConfiguration, sessionTtlSeconds } = body;
-  if (defaultConfiguration !== undefined && typeof defaultConfiguration !== "boolean") throw new BadRequest("defaultConfiguration must be a boolean");
-  if (sessionTtlSeconds !== undefined && (typeof sessionTtlSeconds !== "number" || sessionTtlSeconds < 0)) throw new BadRequest("sessionTtlSeconds must be a non-negative number");
+  if (defaultConfiguration !== undefined && typeof defaultConfiguration !== "boolean")
+    throw new BadRequest("defaultConfiguration must be a boolean");
+  if (sessionTtlSeconds !== undefined && (typeof sessionTtlSeconds !== "number" || sessionTtlSeconds < 0))
+    throw new BadRequest("sessionTtlSeconds must be a non-negative number");
   if (defaultConfiguration !== undefined) store.defaultEnabled = defaultConfiguration;
   if (sessionTtlSeconds !== undefined) store.ttlSeconds = sessionTtlSeconds;
   return config(store);
@@ -50,7 +57,8 @@ function seedCustomer(store: Store, body: Record<string, unknown>) {
   if (typeof name !== "string") throw new BadRequest("name must be a string");
   if (email !== undefined && typeof email !== "string") throw new BadRequest("email must be a string");
   if (deleted !== undefined && typeof deleted !== "boolean") throw new BadRequest("deleted must be a boolean");
-  const validMetadata = typeof metadata === "object" && metadata !== null && Object.values(metadata).every((v) => typeof v === "string");
+  const validMetadata =
+    typeof metadata === "object" && metadata !== null && Object.values(metadata).every((v) => typeof v === "string");
   if (metadata !== undefined && !validMetadata) throw new BadRequest("metadata must be an object of strings");
   let billing;
   try {
@@ -72,7 +80,10 @@ function sessions(store: Store) {
     id: session.id,
     customer: session.customer,
     return_url: session.return_url,
-    configuration: typeof session.configuration === "string" ? session.configuration : (session.configuration as { id?: unknown } | null)?.id,
+    configuration:
+      typeof session.configuration === "string"
+        ? session.configuration
+        : (session.configuration as { id?: unknown } | null)?.id,
     locale: session.locale,
     flow_type: flowType,
     created: session.created,
@@ -121,7 +132,8 @@ export async function handleControl(store: Store, req: IncomingMessage, res: Ser
   try {
     const body = parseJson(await readBody(req));
     const method = req.method ?? "GET";
-    const [status, value] = (await billingControl(store, method, url.pathname, body)) ?? route(store, method, url.pathname, body);
+    const [status, value] =
+      (await billingControl(store, method, url.pathname, body)) ?? route(store, method, url.pathname, body);
     sendJson(res, status, value);
   } catch (error) {
     if (!(error instanceof BadRequest) && !(error instanceof BillingError)) throw error;

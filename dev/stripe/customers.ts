@@ -3,7 +3,21 @@ import type { CustomerObject } from "./objects.ts";
 import { deletedCustomer, listObject, newCustomer, randomId } from "./objects.ts";
 import { resourceMissing } from "./errors.ts";
 import type { ParsedObject } from "./schema.ts";
-import { any, arrayOf, bool, email, int, metadata, obj, oneOf, readArray, readNumber, readObject, readString, str } from "./schema.ts";
+import {
+  any,
+  arrayOf,
+  bool,
+  email,
+  int,
+  metadata,
+  obj,
+  oneOf,
+  readArray,
+  readNumber,
+  readObject,
+  readString,
+  str,
+} from "./schema.ts";
 import type { Route, RouteContext } from "./routes.ts";
 import { expandParam, expansions, listParams, ok, paginate } from "./routes.ts";
 import { changeSubscription, subscriptionsOf } from "./billing.ts";
@@ -42,12 +56,28 @@ const writable = {
 // accounts, so they have no effect.
 const createOnly = { payment_method: str(), tax_id_data: any(), test_clock: str() };
 
-const EXPANDABLE = ["default_source", "invoice_settings.default_payment_method", "test_clock", "sources", "subscriptions", "tax_ids", "tax", "cash_balance"];
+const EXPANDABLE = [
+  "default_source",
+  "invoice_settings.default_payment_method",
+  "test_clock",
+  "sources",
+  "subscriptions",
+  "tax_ids",
+  "tax",
+  "cash_balance",
+];
 
 function toAddress(value: ParsedObject | undefined) {
   if (!value) return null;
   const field = (key: string) => readString(value, key) ?? null;
-  return { city: field("city"), country: field("country"), line1: field("line1"), line2: field("line2"), postal_code: field("postal_code"), state: field("state") };
+  return {
+    city: field("city"),
+    country: field("country"),
+    line1: field("line1"),
+    line2: field("line2"),
+    postal_code: field("postal_code"),
+    state: field("state"),
+  };
 }
 
 function apply(customer: CustomerObject, p: ParsedObject): void {
@@ -61,13 +91,18 @@ function apply(customer: CustomerObject, p: ParsedObject): void {
   const shipping = readObject(p, "shipping");
   if ("shipping" in p) {
     customer.shipping = shipping
-      ? { address: toAddress(readObject(shipping, "address")), name: readString(shipping, "name") ?? null, phone: readString(shipping, "phone") ?? null }
+      ? {
+          address: toAddress(readObject(shipping, "address")),
+          name: readString(shipping, "name") ?? null,
+          phone: readString(shipping, "phone") ?? null,
+        }
       : null;
   }
   customer.balance = readNumber(p, "balance") ?? customer.balance;
   customer.invoice_prefix = readString(p, "invoice_prefix") ?? customer.invoice_prefix;
   customer.next_invoice_sequence = readNumber(p, "next_invoice_sequence") ?? customer.next_invoice_sequence;
-  if ("preferred_locales" in p) customer.preferred_locales = (readArray(p, "preferred_locales") ?? []).filter((l) => typeof l === "string");
+  if ("preferred_locales" in p)
+    customer.preferred_locales = (readArray(p, "preferred_locales") ?? []).filter((l) => typeof l === "string");
   if ("tax_exempt" in p) customer.tax_exempt = readString(p, "tax_exempt") ?? "none";
   if ("metadata" in p) {
     const patch = readObject(p, "metadata");
@@ -83,13 +118,17 @@ function apply(customer: CustomerObject, p: ParsedObject): void {
 
 function render(store: Store, customer: CustomerObject, params: ParsedObject, prefix = "") {
   const expand = expansions(params, EXPANDABLE, prefix);
-  const sublist = (name: string, data: unknown[] = []) => (expand.has(name) ? { [name]: listObject(`/v1/customers/${customer.id}/${name}`, data, false) } : {});
+  const sublist = (name: string, data: unknown[] = []) =>
+    expand.has(name) ? { [name]: listObject(`/v1/customers/${customer.id}/${name}`, data, false) } : {};
   const subscriptions = subscriptionsOf(store, customer.id)
     .filter((s) => matchesStatus(s, undefined))
     .reverse()
     .map((s) => renderSubscription(store, s, new Set()));
   const pmId = customer.invoice_settings.default_payment_method;
-  const pm = expand.has("invoice_settings.default_payment_method") && typeof pmId === "string" ? store.paymentMethods.get(pmId) : undefined;
+  const pm =
+    expand.has("invoice_settings.default_payment_method") && typeof pmId === "string"
+      ? store.paymentMethods.get(pmId)
+      : undefined;
   return {
     ...customer,
     ...(pm && { invoice_settings: { ...customer.invoice_settings, default_payment_method: structuredClone(pm) } }),
@@ -164,7 +203,13 @@ export const customerRoutes: Route[] = [
       // Deleting a customer cancels its subscriptions at once, then the customer itself goes.
       const now = Math.floor(Date.now() / 1000);
       for (const s of subscriptionsOf(ctx.store, id).filter((s) => s.status !== "canceled")) {
-        changeSubscription(ctx.store, s, "customer.subscription.deleted", () => Object.assign(s, { status: "canceled", canceled_at: s.canceled_at ?? now, ended_at: now }), ctx.request);
+        changeSubscription(
+          ctx.store,
+          s,
+          "customer.subscription.deleted",
+          () => Object.assign(s, { status: "canceled", canceled_at: s.canceled_at ?? now, ended_at: now }),
+          ctx.request,
+        );
       }
       entry.deleted = true;
       emit(ctx.store, "customer.deleted", entry.customer, { request: ctx.request });

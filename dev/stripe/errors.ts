@@ -18,7 +18,11 @@ export class StripeApiError extends Error {
   // not to the ones its edge answers (auth, unknown URL).
   readonly logged: boolean;
 
-  constructor(status: number, fields: ErrorFields, options: { logged?: boolean; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    fields: ErrorFields,
+    options: { logged?: boolean; headers?: Record<string, string> } = {},
+  ) {
     super(fields.message);
     this.status = status;
     this.fields = fields;
@@ -27,7 +31,9 @@ export class StripeApiError extends Error {
   }
 
   body(requestId: string): { error: Record<string, string> } {
-    const log = this.logged ? { request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}?t=${Math.floor(Date.now() / 1000)}` } : {};
+    const log = this.logged
+      ? { request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}?t=${Math.floor(Date.now() / 1000)}` }
+      : {};
     const merged: Record<string, string | undefined> = { ...this.fields, ...log };
     const error: Record<string, string> = {};
     for (const key of Object.keys(merged).sort()) {
@@ -47,7 +53,8 @@ function coded(status: number, code: string, message: string, param?: string): S
 export const invalidRequest = (message: string, param?: string) =>
   new StripeApiError(400, { message, param, type: "invalid_request_error" });
 
-export const parameterMissing = (param: string) => coded(400, "parameter_missing", `Missing required param: ${param}.`, param);
+export const parameterMissing = (param: string) =>
+  coded(400, "parameter_missing", `Missing required param: ${param}.`, param);
 
 export function parameterUnknown(params: string[]): StripeApiError {
   const plural = params.length > 1 ? "parameters" : "parameter";
@@ -64,7 +71,8 @@ export const parameterInvalidEmpty = (param: string) =>
 
 export const urlInvalid = (param: string) => coded(400, "url_invalid", "Not a valid URL", param);
 
-export const emailInvalid = (param: string, value: string) => coded(400, "email_invalid", `Invalid email address: ${value}`, param);
+export const emailInvalid = (param: string, value: string) =>
+  coded(400, "email_invalid", `Invalid email address: ${value}`, param);
 
 export const resourceMissing = (noun: string, id: string, param: string, status = 404) =>
   coded(status, "resource_missing", `No such ${noun}: '${id}'`, param);
@@ -80,7 +88,11 @@ export const unrecognizedUrl = (method: string, path: string) =>
   );
 
 const unauthorized = (message: string) =>
-  new StripeApiError(401, { message, type: "invalid_request_error" }, { logged: false, headers: { "WWW-Authenticate": 'Basic realm="Stripe"' } });
+  new StripeApiError(
+    401,
+    { message, type: "invalid_request_error" },
+    { logged: false, headers: { "WWW-Authenticate": 'Basic realm="Stripe"' } },
+  );
 
 export const missingApiKey = () =>
   unauthorized(
@@ -89,7 +101,10 @@ export const missingApiKey = () =>
 
 export function invalidApiKey(key: string): StripeApiError {
   const prefix = /^[a-z]{2}_(test|live)_/.exec(key)?.[0] ?? "";
-  const masked = key.length > prefix.length + 4 ? `${prefix}${"*".repeat(key.length - prefix.length - 4)}${key.slice(-4)}` : "*".repeat(key.length);
+  const masked =
+    key.length > prefix.length + 4
+      ? `${prefix}${"*".repeat(key.length - prefix.length - 4)}${key.slice(-4)}`
+      : "*".repeat(key.length);
   return unauthorized(`Invalid API Key provided: ${masked}`);
 }
 
@@ -120,7 +135,11 @@ export const idempotencyInFlight = (key: string) =>
 // Bodies for injected status faults; each is what Stripe sends for that status.
 export function faultError(status: number): StripeApiError {
   if (status === 429) {
-    return coded(429, "rate_limit", "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.");
+    return coded(
+      429,
+      "rate_limit",
+      "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",
+    );
   }
   if (status === 409) {
     return coded(
@@ -130,7 +149,10 @@ export function faultError(status: number): StripeApiError {
     );
   }
   if (status === 503) {
-    return new StripeApiError(503, { message: "Stripe is temporarily unavailable. Please retry your request.", type: "api_error" });
+    return new StripeApiError(503, {
+      message: "Stripe is temporarily unavailable. Please retry your request.",
+      type: "api_error",
+    });
   }
   if (status >= 500) return new StripeApiError(status, { message: "An unknown error occurred", type: "api_error" });
   return new StripeApiError(status, { message: `Injected fault (HTTP ${status})`, type: "invalid_request_error" });

@@ -13,8 +13,11 @@ export const eventRoutes: Route[] = [
       const type = readString(p, "type");
       const types = readArray(p, "types");
       // `type` takes a trailing wildcard, e.g. customer.subscription.*
-      const matches = (t: string) => type === undefined || (type.endsWith("*") ? t.startsWith(type.slice(0, -1)) : t === type);
-      const matching = ctx.store.events.filter((e) => matches(e.type) && (types === undefined || types.includes(e.type))).reverse();
+      const matches = (t: string) =>
+        type === undefined || (type.endsWith("*") ? t.startsWith(type.slice(0, -1)) : t === type);
+      const matching = ctx.store.events
+        .filter((e) => matches(e.type) && (types === undefined || types.includes(e.type)))
+        .reverse();
       return ok(paginate(matching, p, "/v1/events", "event"));
     },
   },

@@ -40,7 +40,12 @@ export function previousAttributes(before: unknown, after: unknown): Record<stri
   return out;
 }
 
-export function emit(store: Store, type: string, object: unknown, options: { before?: unknown; request?: EventRequest } = {}): StripeEvent {
+export function emit(
+  store: Store,
+  type: string,
+  object: unknown,
+  options: { before?: unknown; request?: EventRequest } = {},
+): StripeEvent {
   const created = Math.max(nowSeconds(), store.lastEventCreated + 1);
   store.lastEventCreated = created;
   const data: StripeEvent["data"] = { object: snapshot(object) };

@@ -6,7 +6,12 @@ import { deletedCustomer } from "./objects.ts";
 import type { Store } from "./store.ts";
 import type { InvoiceObject, PaymentMethodObject, SubscriptionObject } from "./wire.ts";
 
-export const SUBSCRIPTION_EXPANSIONS = ["customer", "default_payment_method", "latest_invoice", "items.data.price.product"];
+export const SUBSCRIPTION_EXPANSIONS = [
+  "customer",
+  "default_payment_method",
+  "latest_invoice",
+  "items.data.price.product",
+];
 export const INVOICE_EXPANSIONS = ["customer", "default_payment_method"];
 export const PAYMENT_METHOD_EXPANSIONS = ["customer"];
 
@@ -29,8 +34,13 @@ export function renderSubscription(store: Store, subscription: SubscriptionObjec
     ...out,
     items: { ...out.items, data: items },
     ...(expand.has("customer") && { customer: customerObject(store, out.customer) }),
-    ...(expand.has("default_payment_method") && { default_payment_method: paymentMethod(store, out.default_payment_method) }),
-    ...(expand.has("latest_invoice") && { latest_invoice: out.latest_invoice === null ? null : (store.invoices.get(out.latest_invoice) ?? out.latest_invoice) }),
+    ...(expand.has("default_payment_method") && {
+      default_payment_method: paymentMethod(store, out.default_payment_method),
+    }),
+    ...(expand.has("latest_invoice") && {
+      latest_invoice:
+        out.latest_invoice === null ? null : (store.invoices.get(out.latest_invoice) ?? out.latest_invoice),
+    }),
   };
 }
 
@@ -46,5 +56,8 @@ export function renderInvoice(store: Store, invoice: InvoiceObject, expand: Set<
 
 export function renderPaymentMethod(store: Store, pm: PaymentMethodObject, expand: Set<string>) {
   const out = structuredClone(pm);
-  return { ...out, ...(expand.has("customer") && out.customer !== null && { customer: customerObject(store, out.customer) }) };
+  return {
+    ...out,
+    ...(expand.has("customer") && out.customer !== null && { customer: customerObject(store, out.customer) }),
+  };
 }

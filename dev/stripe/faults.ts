@@ -38,9 +38,11 @@ function headersOf(body: FaultRequest): Record<string, string> | undefined {
 // Throws a plain Error with a human message; the control endpoint turns it into a 400.
 export function parseFault(body: FaultRequest): Fault {
   const mode = body.mode ?? "status";
-  if (mode !== "status" && mode !== "drop" && mode !== "latency") throw new Error("mode must be status, drop or latency");
+  if (mode !== "status" && mode !== "drop" && mode !== "latency")
+    throw new Error("mode must be status, drop or latency");
   const count = body.count ?? 1;
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw new Error("count must be a positive integer");
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+    throw new Error("count must be a positive integer");
   const fault: Fault = {
     id: nextId++,
     mode,
@@ -52,7 +54,8 @@ export function parseFault(body: FaultRequest): Fault {
   };
   if (mode === "status") {
     const status = body.status;
-    if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599) throw new Error("status must be an HTTP error status (400-599)");
+    if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599)
+      throw new Error("status must be an HTTP error status (400-599)");
     fault.status = status;
   }
   if (mode === "latency") {
@@ -66,7 +69,9 @@ export function parseFault(body: FaultRequest): Fault {
 // `path` matches either the concrete path or the route pattern (`/v1/customers/:id`).
 export function takeFault(faults: Fault[], method: string, path: string, pattern: string): Fault | undefined {
   const index = faults.findIndex(
-    (f) => (f.method === undefined || f.method === method) && (f.path === undefined || f.path === path || f.path === pattern),
+    (f) =>
+      (f.method === undefined || f.method === method) &&
+      (f.path === undefined || f.path === path || f.path === pattern),
   );
   const fault = faults[index];
   if (!fault) return undefined;

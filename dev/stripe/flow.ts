@@ -6,7 +6,12 @@ import type { ParsedObject } from "./schema.ts";
 import { arrayOf, int, obj, oneOf, readArray, readNumber, readObject, readString, str, url } from "./schema.ts";
 import type { Store } from "./store.ts";
 
-const SUBSCRIPTION_FLOWS = ["subscription_cancel", "subscription_pause", "subscription_update", "subscription_update_confirm"] as const;
+const SUBSCRIPTION_FLOWS = [
+  "subscription_cancel",
+  "subscription_pause",
+  "subscription_update",
+  "subscription_update_confirm",
+] as const;
 const FLOW_TYPES = ["customer_update", "payment_method_update", ...SUBSCRIPTION_FLOWS];
 
 export const flowDataSchema = obj(
@@ -20,7 +25,13 @@ export const flowDataSchema = obj(
       ["type"],
     ),
     subscription_cancel: obj(
-      { retention: obj({ coupon_offer: obj({ coupon: str() }, ["coupon"]), type: oneOf("coupon_offer") }, ["coupon_offer", "type"]), subscription: str() },
+      {
+        retention: obj({ coupon_offer: obj({ coupon: str() }, ["coupon"]), type: oneOf("coupon_offer") }, [
+          "coupon_offer",
+          "type",
+        ]),
+        subscription: str(),
+      },
       ["subscription"],
     ),
     subscription_pause: obj({ subscription: str() }, ["subscription"]),
@@ -45,14 +56,18 @@ export function checkFlowData(flow: ParsedObject): void {
     const given = readObject(flow, name) !== undefined;
     if (name === type && !given) throw parameterMissing(`flow_data[${name}]`);
     if (name !== type && given) {
-      throw invalidRequest(`You passed flow_data[${name}] but flow_data[type] is ${type}. Only pass flow_data[${name}] when flow_data[type] is ${name}.`, `flow_data[${name}]`);
+      throw invalidRequest(
+        `You passed flow_data[${name}] but flow_data[type] is ${type}. Only pass flow_data[${name}] when flow_data[type] is ${name}.`,
+        `flow_data[${name}]`,
+      );
     }
   }
   const after = readObject(flow, "after_completion");
   const afterType = readString(after, "type");
   for (const name of ["redirect", "hosted_confirmation"] as const) {
     const given = readObject(after, name) !== undefined;
-    if (name === "redirect" && afterType === "redirect" && !given) throw parameterMissing("flow_data[after_completion][redirect]");
+    if (name === "redirect" && afterType === "redirect" && !given)
+      throw parameterMissing("flow_data[after_completion][redirect]");
     if (given && afterType !== name) {
       throw invalidRequest(
         `You passed flow_data[after_completion][${name}] but flow_data[after_completion][type] is ${afterType}. Only pass it when the type is ${name}.`,
@@ -71,7 +86,8 @@ export function checkFlowSubscription(store: Store, flow: ParsedObject, customer
   const param = `flow_data[${type}][subscription]`;
   const subscription = store.subscriptions.get(id);
   if (!subscription || subscription.customer !== customerId) throw resourceMissing("subscription", id, param, 400);
-  if (subscription.status === "canceled") throw invalidRequest(`The subscription ${id} has already been canceled.`, param);
+  if (subscription.status === "canceled")
+    throw invalidRequest(`The subscription ${id} has already been canceled.`, param);
 }
 
 const text = (p: ParsedObject | undefined, key: string) => readString(p, key) ?? null;
@@ -79,15 +95,23 @@ const text = (p: ParsedObject | undefined, key: string) => readString(p, key) ??
 function afterCompletion(after: ParsedObject | undefined): JsonObject {
   const type = readString(after, "type") ?? "portal_homepage";
   return {
-    hosted_confirmation: type === "hosted_confirmation" ? { custom_message: text(readObject(after, "hosted_confirmation"), "custom_message") } : null,
+    hosted_confirmation:
+      type === "hosted_confirmation"
+        ? { custom_message: text(readObject(after, "hosted_confirmation"), "custom_message") }
+        : null,
     redirect: type === "redirect" ? { return_url: text(readObject(after, "redirect"), "return_url") } : null,
     type,
   };
 }
 
 function updateConfirm(p: ParsedObject): JsonObject {
-  const objects = (key: string) => (readArray(p, key) ?? []).filter((v): v is ParsedObject => v !== null && typeof v === "object" && !Array.isArray(v));
-  const discounts = readArray(p, "discounts") ? objects("discounts").map((d) => ({ coupon: text(d, "coupon"), promotion_code: text(d, "promotion_code") })) : null;
+  const objects = (key: string) =>
+    (readArray(p, key) ?? []).filter(
+      (v): v is ParsedObject => v !== null && typeof v === "object" && !Array.isArray(v),
+    );
+  const discounts = readArray(p, "discounts")
+    ? objects("discounts").map((d) => ({ coupon: text(d, "coupon"), promotion_code: text(d, "promotion_code") }))
+    : null;
   const items = objects("items").map((item) => {
     const quantity = readNumber(item, "quantity");
     return { id: text(item, "id"), price: text(item, "price"), ...(quantity !== undefined && { quantity }) };
@@ -108,7 +132,12 @@ export function renderFlow(flow: ParsedObject): JsonObject {
     customer_update: type === "customer_update" ? {} : null,
     subscription_cancel: cancel
       ? {
-          retention: retention ? { coupon_offer: { coupon: text(readObject(retention, "coupon_offer"), "coupon") }, type: text(retention, "type") } : null,
+          retention: retention
+            ? {
+                coupon_offer: { coupon: text(readObject(retention, "coupon_offer"), "coupon") },
+                type: text(retention, "type"),
+              }
+            : null,
           subscription: text(cancel, "subscription"),
         }
       : null,

@@ -42,12 +42,22 @@ export function returnLink(returnUrl: unknown): string {
 
 // Dates as the hosted pages print them, in UTC so tests can predict them.
 export const formatDate = (seconds: number) =>
-  new Date(seconds * 1000).toLocaleDateString("en-US", { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" });
+  new Date(seconds * 1000).toLocaleDateString("en-US", {
+    timeZone: "UTC",
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+  });
 
 export { formatMoney };
 
 // A plain HTML form, so every action works without JavaScript.
-export function button(method: "get" | "post", action: string, label: string, fields: Record<string, string> = {}): string {
+export function button(
+  method: "get" | "post",
+  action: string,
+  label: string,
+  fields: Record<string, string> = {},
+): string {
   const hidden = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)
     .join("");

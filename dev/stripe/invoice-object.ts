@@ -63,7 +63,11 @@ export function newInvoice(spec: NewInvoice): InvoiceObject {
     },
     period: { end: spec.period.end, start: spec.period.start },
     pretax_credit_amounts: [],
-    pricing: { price_details: { price: item.price.id, product: item.price.product }, type: "price_details" as const, unit_amount_decimal: String(amount) },
+    pricing: {
+      price_details: { price: item.price.id, product: item.price.product },
+      type: "price_details" as const,
+      unit_amount_decimal: String(amount),
+    },
     quantity: 1,
     quantity_decimal: "1",
     subscription: spec.subscription.id,
@@ -123,7 +127,11 @@ export function newInvoice(spec: NewInvoice): InvoiceObject {
     next_payment_attempt: null,
     number: nextNumber(customer),
     on_behalf_of: null,
-    parent: { quote_details: null, subscription_details: { metadata: {}, subscription: spec.subscription.id }, type: "subscription_details" },
+    parent: {
+      quote_details: null,
+      subscription_details: { metadata: {}, subscription: spec.subscription.id },
+      type: "subscription_details",
+    },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     // Subscription invoices collect no pending items, so their own period is the instant they were made.
     period_end: created,

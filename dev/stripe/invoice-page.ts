@@ -8,10 +8,19 @@ export const INVOICE_VIEW_KEY = "GET /i";
 export function invoicePage(store: Store, id: string): Page {
   const invoice = store.invoices.get(id);
   if (!invoice) {
-    return { status: 404, html: layout("Invoice not found", `<h1>Invoice not found</h1><p data-testid="invoice-not-found">There is no invoice ${escape(id)}.</p>`) };
+    return {
+      status: 404,
+      html: layout(
+        "Invoice not found",
+        `<h1>Invoice not found</h1><p data-testid="invoice-not-found">There is no invoice ${escape(id)}.</p>`,
+      ),
+    };
   }
   const lines = invoice.lines.data
-    .map((line) => `<tr><td>${escape(line.description ?? "")}</td><td>${formatDate(line.period.start)} – ${formatDate(line.period.end)}</td><td>${formatMoney(line.amount)}</td></tr>`)
+    .map(
+      (line) =>
+        `<tr><td>${escape(line.description ?? "")}</td><td>${formatDate(line.period.start)} – ${formatDate(line.period.end)}</td><td>${formatMoney(line.amount)}</td></tr>`,
+    )
     .join("\n");
   const paid = invoice.status_transitions.paid_at;
   const body = `

@@ -21,7 +21,14 @@ export const ACCOUNT_API_VERSION = "2026-10-28.endive";
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export type Address = { city: string | null; country: string | null; line1: string | null; line2: string | null; postal_code: string | null; state: string | null };
+export type Address = {
+  city: string | null;
+  country: string | null;
+  line1: string | null;
+  line2: string | null;
+  postal_code: string | null;
+  state: string | null;
+};
 
 export type CustomerObject = {
   id: string;
@@ -105,7 +112,9 @@ export const defaultFeatures = (): JsonObject => ({
   },
 });
 
-export function newConfiguration(fields: { isDefault: boolean; features?: JsonObject } & Partial<Record<string, Json>>): ConfigurationObject {
+export function newConfiguration(
+  fields: { isDefault: boolean; features?: JsonObject } & Partial<Record<string, Json>>,
+): ConfigurationObject {
   const created = nowSeconds();
   const { isDefault, features, ...rest } = fields;
   return {

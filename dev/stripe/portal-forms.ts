@@ -12,7 +12,8 @@ import type { SubscriptionObject } from "./wire.ts";
 export type PortalAction = "cancel" | "plan" | "payment-method";
 
 // Flow sessions are limited to their flow, so only the homepage offers a way back.
-const backLink = (ctx: PortalContext) => (ctx.flow ? "" : `<p><a data-testid="portal-home" href="${escape(ctx.base)}">Back to the portal</a></p>`);
+const backLink = (ctx: PortalContext) =>
+  ctx.flow ? "" : `<p><a data-testid="portal-home" href="${escape(ctx.base)}">Back to the portal</a></p>`;
 
 export function cancelPage(ctx: PortalContext, subscription: SubscriptionObject): Page {
   const body = `<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">Cancel your plan</h2>
@@ -27,7 +28,13 @@ export function planPage(ctx: PortalContext, subscription: SubscriptionObject): 
   const options = allPrices()
     .map((price) => {
       const label = `${escape(price.nickname ?? price.id)} · ${formatMoney(price.unit_amount ?? 0)} per month`;
-      const action = price.id === current ? `<span data-testid="portal-current-plan">Current plan</span>` : button("post", `${ctx.base}/plan`, `Switch to ${price.nickname ?? price.id}`, { subscription: subscription.id, price: price.id });
+      const action =
+        price.id === current
+          ? `<span data-testid="portal-current-plan">Current plan</span>`
+          : button("post", `${ctx.base}/plan`, `Switch to ${price.nickname ?? price.id}`, {
+              subscription: subscription.id,
+              price: price.id,
+            });
       return `<li>${label} ${action}</li>`;
     })
     .join("\n");
@@ -45,7 +52,10 @@ ${button("post", `${ctx.base}/plan`, `Switch to ${planName(priceId)}`, { subscri
 }
 
 export function cardPage(ctx: PortalContext): Page {
-  const options = TEST_CARDS.map((card) => `<li>${button("post", `${ctx.base}/payment-method`, `Use ${BRAND_NAMES[card.brand]} ending ${card.last4}`, { card: card.brand })}</li>`).join("\n");
+  const options = TEST_CARDS.map(
+    (card) =>
+      `<li>${button("post", `${ctx.base}/payment-method`, `Use ${BRAND_NAMES[card.brand]} ending ${card.last4}`, { card: card.brand })}</li>`,
+  ).join("\n");
   const body = `<section aria-labelledby="pm-heading"><h2 id="pm-heading">Update payment method</h2>
 <p>Choose a test card to add. It becomes the default for future payments.</p><ul>${options}</ul>${backLink(ctx)}</section>`;
   return portalLayout(ctx, "Update payment method · Customer portal", body);
@@ -58,10 +68,16 @@ const DONE: Record<PortalAction, string> = {
 };
 
 export function donePage(ctx: PortalContext, action: PortalAction): Page {
-  const custom = ctx.flow?.after === "hosted_confirmation" && ctx.flow.message ? `<p data-testid="portal-custom-message">${escape(ctx.flow.message)}</p>` : "";
+  const custom =
+    ctx.flow?.after === "hosted_confirmation" && ctx.flow.message
+      ? `<p data-testid="portal-custom-message">${escape(ctx.flow.message)}</p>`
+      : "";
   // After a flow, only after_completion=portal_homepage leads on to the homepage.
   const href = ctx.flow ? `${ctx.base}/home` : ctx.base;
-  const home = ctx.flow && ctx.flow.after !== "portal_homepage" ? "" : `<p><a data-testid="portal-home" href="${escape(href)}">Back to the portal</a></p>`;
+  const home =
+    ctx.flow && ctx.flow.after !== "portal_homepage"
+      ? ""
+      : `<p><a data-testid="portal-home" href="${escape(href)}">Back to the portal</a></p>`;
   const body = `<p role="status" data-testid="portal-confirmation">${escape(DONE[action])}</p>${custom}${home}`;
   return portalLayout(ctx, "Done · Customer portal", body);
 }

@@ -26,7 +26,9 @@ export type FlowInfo = {
 export type PortalContext = { store: Store; record: SessionRecord; base: string; flow: FlowInfo | null };
 
 const get = (value: unknown, key: string): unknown =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 const text = (value: unknown) => (typeof value === "string" ? value : null);
 
 // Reads the session's echoed `flow` back; the page never needs the raw parameters.
@@ -79,10 +81,14 @@ function renewalText(subscription: SubscriptionObject): string {
 }
 
 function subscriptionSection(ctx: PortalContext, subscription: SubscriptionObject | undefined): string {
-  if (!subscription) return `<section><h2>Current plan</h2><p data-testid="portal-no-subscription">No active subscription</p></section>`;
+  if (!subscription)
+    return `<section><h2>Current plan</h2><p data-testid="portal-no-subscription">No active subscription</p></section>`;
   const price = itemOf(subscription).price;
   const cancel = subscription.cancel_at_period_end ? "" : button("get", `${ctx.base}/cancel`, "Cancel subscription");
-  const pastDue = subscription.status === "past_due" ? `<p role="alert">Your last payment failed. Update your payment method to pay the open invoice.</p>` : "";
+  const pastDue =
+    subscription.status === "past_due"
+      ? `<p role="alert">Your last payment failed. Update your payment method to pay the open invoice.</p>`
+      : "";
   return `<section aria-labelledby="plan-heading"><h2 id="plan-heading">Current plan</h2>
 ${pastDue}<p><strong data-testid="portal-plan">${escape(planName(price.id))}</strong> · ${formatMoney(price.unit_amount ?? 0)} per month</p>
 <p>Status: <span data-testid="portal-subscription-status">${escape(subscription.status)}</span></p>
@@ -102,14 +108,21 @@ function cardSection(ctx: PortalContext): string {
 function invoiceSection(ctx: PortalContext): string {
   const invoices = invoicesOf(ctx.store, ctx.record.session.customer).reverse();
   const rows = invoices
-    .map((i) => `<li data-testid="portal-invoice"><a href="${escape(i.hosted_invoice_url)}">${formatDate(i.created)}</a> · ${formatMoney(i.total)} · ${escape(i.status)}</li>`)
+    .map(
+      (i) =>
+        `<li data-testid="portal-invoice"><a href="${escape(i.hosted_invoice_url)}">${formatDate(i.created)}</a> · ${formatMoney(i.total)} · ${escape(i.status)}</li>`,
+    )
     .join("\n");
   return `<section aria-labelledby="invoices-heading"><h2 id="invoices-heading">Invoice history</h2>${rows ? `<ul>${rows}</ul>` : "<p>No invoices yet</p>"}</section>`;
 }
 
 export function homePage(ctx: PortalContext): Page {
   const subscription = primarySubscription(ctx.store, ctx.record.session.customer);
-  return portalLayout(ctx, "Customer portal", `${subscriptionSection(ctx, subscription)}\n${cardSection(ctx)}\n${invoiceSection(ctx)}`);
+  return portalLayout(
+    ctx,
+    "Customer portal",
+    `${subscriptionSection(ctx, subscription)}\n${cardSection(ctx)}\n${invoiceSection(ctx)}`,
+  );
 }
 
 export function expiredPage(record: SessionRecord): Page {

@@ -68,7 +68,9 @@ function view(ctx: PortalContext, sub: string | undefined, query: URLSearchParam
       return cardPage(ctx);
     default: {
       const action = query.get("action");
-      return action === "cancel" || action === "plan" || action === "payment-method" ? donePage(ctx, action) : notFoundPage();
+      return action === "cancel" || action === "plan" || action === "payment-method"
+        ? donePage(ctx, action)
+        : notFoundPage();
     }
   }
 }
@@ -76,7 +78,8 @@ function view(ctx: PortalContext, sub: string | undefined, query: URLSearchParam
 function act(ctx: PortalContext, action: PortalAction, form: URLSearchParams): StripeEvent[] {
   const request = portalRequest();
   if (action === "cancel") return cancelAtPeriodEnd(ctx.store, requireTarget(ctx, form.get("subscription")), request);
-  if (action === "plan") return changePlan(ctx.store, requireTarget(ctx, form.get("subscription")), form.get("price") ?? "", request);
+  if (action === "plan")
+    return changePlan(ctx.store, requireTarget(ctx, form.get("subscription")), form.get("price") ?? "", request);
   const card = TEST_CARDS.find((c) => c.brand === form.get("card"));
   const customer = liveCustomer(ctx.store, ctx.record.session.customer);
   if (!card || !customer) throw new BillingError("Choose one of the test cards.");
@@ -84,7 +87,14 @@ function act(ctx: PortalContext, action: PortalAction, form: URLSearchParams): S
 }
 
 // A page to show, or where to redirect to after a form post.
-async function respond(store: Store, req: IncomingMessage, url: URL, secret: string, sub: string | undefined, isPost: boolean): Promise<Page | { location: string }> {
+async function respond(
+  store: Store,
+  req: IncomingMessage,
+  url: URL,
+  secret: string,
+  sub: string | undefined,
+  isPost: boolean,
+): Promise<Page | { location: string }> {
   const record = store.sessionsBySecret.get(secret);
   if (!record) return notFoundPage();
   if (isExpired(store, record)) return expiredPage(record);
@@ -97,23 +107,37 @@ async function respond(store: Store, req: IncomingMessage, url: URL, secret: str
     return errorPage(ctx, error.message, 409);
   }
   // Post/redirect/get: back to the app for after_completion=redirect, else to a confirmation.
-  return { location: ctx.flow?.after === "redirect" && ctx.flow.redirectUrl ? ctx.flow.redirectUrl : `${ctx.base}/done?action=${sub}` };
+  return {
+    location:
+      ctx.flow?.after === "redirect" && ctx.flow.redirectUrl ? ctx.flow.redirectUrl : `${ctx.base}/done?action=${sub}`,
+  };
 }
 
 // False when the request is not for the portal, so the caller routes it on.
-export async function handlePortal(store: Store, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export async function handlePortal(
+  store: Store,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   const match = PATH.exec(url.pathname);
   const method = req.method ?? "GET";
   const sub = match?.[2];
   const isPost = method === "POST" && sub !== undefined && sub !== "done" && sub !== "home";
   if (!match) return false;
   if (method !== "GET" && !isPost) {
-    res.writeHead(405, { Allow: sub === undefined || sub === "done" || sub === "home" ? "GET" : "GET, POST", "Content-Length": 0 }).end();
+    res
+      .writeHead(405, {
+        Allow: sub === undefined || sub === "done" || sub === "home" ? "GET" : "GET, POST",
+        "Content-Length": 0,
+      })
+      .end();
     return true;
   }
   countCall(store, isPost ? PAGE_POST_KEY : PAGE_VIEW_KEY, false);
   const result = await respond(store, req, url, decodeURIComponent(match[1] ?? ""), sub, isPost);
-  if ("location" in result) res.writeHead(303, { Location: result.location, "Cache-Control": "no-store", "Content-Length": 0 }).end();
+  if ("location" in result)
+    res.writeHead(303, { Location: result.location, "Cache-Control": "no-store", "Content-Length": 0 }).end();
   else sendHtml(res, result.status, result.html);
   return true;
 }

@@ -38,7 +38,11 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
   return params;
 }
 
-export function findRoute(routes: Route[], method: string, path: string): { route: Route; pathParams: Record<string, string> } | undefined {
+export function findRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+): { route: Route; pathParams: Record<string, string> } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const pathParams = matchPattern(route.pattern, path);

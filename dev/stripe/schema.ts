@@ -32,7 +32,11 @@ export const any = (): Schema => ({ kind: "any" });
 export const oneOf = (...values: string[]): Schema => ({ kind: "enum", values });
 export const int = (min?: number, max?: number): Schema => ({ kind: "integer", min, max });
 export const arrayOf = (items: Schema, maxItems?: number): Schema => ({ kind: "array", items, maxItems });
-export const obj = (fields: Record<string, Schema>, required: readonly string[] = []): ObjectSchema => ({ kind: "object", fields, required });
+export const obj = (fields: Record<string, Schema>, required: readonly string[] = []): ObjectSchema => ({
+  kind: "object",
+  fields,
+  required,
+});
 
 const join = (path: string, key: string) => (path === "" ? key : `${path}[${key}]`);
 const show = (value: FormValue) => (typeof value === "string" ? value : JSON.stringify(value));
@@ -73,9 +77,18 @@ function coerceMetadata(value: FormValue, path: string): ParsedObject {
   if (!isFormObject(value)) throw invalidRequest("Invalid object", path);
   const out: ParsedObject = {};
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== "string") throw invalidRequest(`Invalid value for metadata key '${key}': must be a string`, join(path, key));
-    if (key.length > 40) throw invalidRequest(`Metadata keys can have up to 40 characters, but you passed in a key that is ${key.length} characters long.`, join(path, key));
-    if (v.length > 500) throw invalidRequest(`Metadata values can have up to 500 characters, but you passed in a value that is ${v.length} characters long.`, join(path, key));
+    if (typeof v !== "string")
+      throw invalidRequest(`Invalid value for metadata key '${key}': must be a string`, join(path, key));
+    if (key.length > 40)
+      throw invalidRequest(
+        `Metadata keys can have up to 40 characters, but you passed in a key that is ${key.length} characters long.`,
+        join(path, key),
+      );
+    if (v.length > 500)
+      throw invalidRequest(
+        `Metadata values can have up to 500 characters, but you passed in a value that is ${v.length} characters long.`,
+        join(path, key),
+      );
     // An empty value means "remove this key", as at Stripe.
     out[key] = v === "" ? null : v;
   }
@@ -103,7 +116,10 @@ function listOf(value: FormValue, schema: Extract<Schema, { kind: "array" }>, pa
   const items = entries(value);
   if (!items) throw invalidRequest("Invalid array", path);
   if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-    throw invalidRequest(`Invalid array: ${path} must contain at most ${schema.maxItems} item${schema.maxItems === 1 ? "" : "s"}.`, path);
+    throw invalidRequest(
+      `Invalid array: ${path} must contain at most ${schema.maxItems} item${schema.maxItems === 1 ? "" : "s"}.`,
+      path,
+    );
   }
   return items.map((item, i) => coerce(item, schema.items, join(path, String(i)), true));
 }
@@ -131,15 +147,20 @@ function coerce(value: FormValue, schema: Schema, path: string, required: boolea
     case "enum": {
       const text = scalar(value, path);
       if (schema.values.includes(text)) return text;
-      const list = schema.values.length > 1 ? `${schema.values.slice(0, -1).join(", ")}, or ${schema.values.at(-1)}` : (schema.values[0] ?? "");
+      const list =
+        schema.values.length > 1
+          ? `${schema.values.slice(0, -1).join(", ")}, or ${schema.values.at(-1)}`
+          : (schema.values[0] ?? "");
       throw invalidRequest(`Invalid ${path}: must be one of ${list}`, path);
     }
     case "integer": {
       const text = scalar(value, path);
       if (!/^-?\d+$/.test(text)) throw invalidRequest(`Invalid integer: ${text}`, path);
       const n = Number(text);
-      if (schema.min !== undefined && n < schema.min) throw invalidRequest(`This value must be greater than or equal to ${schema.min}.`, path);
-      if (schema.max !== undefined && n > schema.max) throw invalidRequest(`This value must be less than or equal to ${schema.max}.`, path);
+      if (schema.min !== undefined && n < schema.min)
+        throw invalidRequest(`This value must be greater than or equal to ${schema.min}.`, path);
+      if (schema.max !== undefined && n > schema.max)
+        throw invalidRequest(`This value must be less than or equal to ${schema.max}.`, path);
       return n;
     }
     case "boolean": {
@@ -164,9 +185,12 @@ export function validateParams(input: FormObject, schema: ObjectSchema): ParsedO
 }
 
 // Typed readers for validated parameters; absent and explicitly-unset both read as undefined.
-export const readString = (o: ParsedObject | undefined, key: string) => (typeof o?.[key] === "string" ? o[key] : undefined);
-export const readNumber = (o: ParsedObject | undefined, key: string) => (typeof o?.[key] === "number" ? o[key] : undefined);
-export const readBool = (o: ParsedObject | undefined, key: string) => (typeof o?.[key] === "boolean" ? o[key] : undefined);
+export const readString = (o: ParsedObject | undefined, key: string) =>
+  typeof o?.[key] === "string" ? o[key] : undefined;
+export const readNumber = (o: ParsedObject | undefined, key: string) =>
+  typeof o?.[key] === "number" ? o[key] : undefined;
+export const readBool = (o: ParsedObject | undefined, key: string) =>
+  typeof o?.[key] === "boolean" ? o[key] : undefined;
 export function readObject(o: ParsedObject | undefined, key: string): ParsedObject | undefined {
   const v = o?.[key];
   return v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;

@@ -12,11 +12,19 @@ import { DAY, addMonths, newSubscription } from "./subscription-object.ts";
 import type { Store } from "./store.ts";
 import type { CardBrand } from "./wire.ts";
 
-export type SeedSubscription = { price: string; status?: "active" | "trialing" | "past_due"; trialDays?: number; cancelAtPeriodEnd?: boolean };
+export type SeedSubscription = {
+  price: string;
+  status?: "active" | "trialing" | "past_due";
+  trialDays?: number;
+  cancelAtPeriodEnd?: boolean;
+};
 export type SeedPaymentMethod = { brand: CardBrand; last4: string; expMonth: number; expYear: number };
 export type SeedBilling = { subscription?: SeedSubscription; paymentMethod?: SeedPaymentMethod; invoices?: number };
 
-const monthly = (anchor: number, offset: number): Period => ({ start: addMonths(anchor, offset), end: addMonths(anchor, offset + 1) });
+const monthly = (anchor: number, offset: number): Period => ({
+  start: addMonths(anchor, offset),
+  end: addMonths(anchor, offset + 1),
+});
 
 export function seedBilling(store: Store, customer: CustomerObject, seed: SeedBilling): void {
   const now = nowSeconds();
@@ -51,14 +59,24 @@ export function seedBilling(store: Store, customer: CustomerObject, seed: SeedBi
     markPaid(invoice, period.start);
   }
   if (status === "past_due") {
-    const invoice = issueInvoice(store, subscription, { amount: price.unit_amount ?? 0, reason: "subscription_cycle", period: current, at: current.start });
+    const invoice = issueInvoice(store, subscription, {
+      amount: price.unit_amount ?? 0,
+      reason: "subscription_cycle",
+      period: current,
+      at: current.start,
+    });
     markPaymentFailed(invoice, current.start);
   }
   if (spec.cancelAtPeriodEnd) {
     subscription.cancel_at_period_end = true;
     subscription.cancel_at = current.end;
     subscription.canceled_at = now;
-    subscription.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: "cancellation_requested" };
+    subscription.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: "cancellation_requested",
+    };
   }
 }
 
@@ -74,23 +92,34 @@ export function parseSeedBilling(body: Record<string, unknown>): SeedBilling {
   const out: SeedBilling = {};
   const { subscription, paymentMethod, invoices } = body;
   if (invoices !== undefined) {
-    if (typeof invoices !== "number" || !Number.isInteger(invoices) || invoices < 0 || invoices > 120) throw new Error("invoices must be an integer from 0 to 120");
+    if (typeof invoices !== "number" || !Number.isInteger(invoices) || invoices < 0 || invoices > 120)
+      throw new Error("invoices must be an integer from 0 to 120");
     out.invoices = invoices;
   }
   if (paymentMethod !== undefined) {
     const pm = paymentMethod as Record<string, unknown>;
     const valid =
-      typeof pm === "object" && pm !== null && ["visa", "mastercard", "amex"].includes(pm.brand as string) && typeof pm.last4 === "string" && /^\d{4}$/.test(pm.last4) &&
-      Number.isInteger(pm.expMonth) && Number.isInteger(pm.expYear);
-    if (!valid) throw new Error("paymentMethod must be { brand: visa|mastercard|amex, last4: 4 digits, expMonth, expYear }");
+      typeof pm === "object" &&
+      pm !== null &&
+      ["visa", "mastercard", "amex"].includes(pm.brand as string) &&
+      typeof pm.last4 === "string" &&
+      /^\d{4}$/.test(pm.last4) &&
+      Number.isInteger(pm.expMonth) &&
+      Number.isInteger(pm.expYear);
+    if (!valid)
+      throw new Error("paymentMethod must be { brand: visa|mastercard|amex, last4: 4 digits, expMonth, expYear }");
     out.paymentMethod = pm as SeedPaymentMethod;
   }
   if (subscription !== undefined) {
     const sub = subscription as Record<string, unknown>;
-    if (typeof sub !== "object" || sub === null || typeof sub.price !== "string" || !findPrice(sub.price)) throw new Error("subscription.price must be a catalog price id");
-    if (sub.status !== undefined && !["active", "trialing", "past_due"].includes(sub.status as string)) throw new Error("subscription.status must be active, trialing or past_due");
-    if (sub.trialDays !== undefined && (!Number.isInteger(sub.trialDays) || (sub.trialDays as number) < 1)) throw new Error("subscription.trialDays must be a positive integer");
-    if (sub.cancelAtPeriodEnd !== undefined && typeof sub.cancelAtPeriodEnd !== "boolean") throw new Error("subscription.cancelAtPeriodEnd must be a boolean");
+    if (typeof sub !== "object" || sub === null || typeof sub.price !== "string" || !findPrice(sub.price))
+      throw new Error("subscription.price must be a catalog price id");
+    if (sub.status !== undefined && !["active", "trialing", "past_due"].includes(sub.status as string))
+      throw new Error("subscription.status must be active, trialing or past_due");
+    if (sub.trialDays !== undefined && (!Number.isInteger(sub.trialDays) || (sub.trialDays as number) < 1))
+      throw new Error("subscription.trialDays must be a positive integer");
+    if (sub.cancelAtPeriodEnd !== undefined && typeof sub.cancelAtPeriodEnd !== "boolean")
+      throw new Error("subscription.cancelAtPeriodEnd must be a boolean");
     out.subscription = sub as SeedSubscription;
   }
   return out;

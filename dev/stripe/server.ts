@@ -64,7 +64,8 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
 
   const server = createServer((req, res) => {
     dispatch(req, res).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: { message: "Request body too large", type: "invalid_request_error" } });
+      if (error instanceof BodyTooLarge)
+        return sendJson(res, 413, { error: { message: "Request body too large", type: "invalid_request_error" } });
       log(`stand-in error on ${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
       sendJson(res, 500, { error: { message: "An unknown error occurred", type: "api_error" } });
     });

@@ -12,9 +12,53 @@ import type { SessionRecord } from "./store.ts";
 import { defaultConfiguration, findConfiguration, liveCustomer } from "./store.ts";
 
 export const LOCALES = [
-  "auto", "bg", "cs", "da", "de", "el", "en", "en-AU", "en-CA", "en-GB", "en-IE", "en-IN", "en-NZ", "en-SG", "es", "es-419", "et", "fi", "fil",
-  "fr", "fr-CA", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th",
-  "tr", "vi", "zh", "zh-HK", "zh-TW",
+  "auto",
+  "bg",
+  "cs",
+  "da",
+  "de",
+  "el",
+  "en",
+  "en-AU",
+  "en-CA",
+  "en-GB",
+  "en-IE",
+  "en-IN",
+  "en-NZ",
+  "en-SG",
+  "es",
+  "es-419",
+  "et",
+  "fi",
+  "fil",
+  "fr",
+  "fr-CA",
+  "hr",
+  "hu",
+  "id",
+  "it",
+  "ja",
+  "ko",
+  "lt",
+  "lv",
+  "ms",
+  "mt",
+  "nb",
+  "nl",
+  "pl",
+  "pt",
+  "pt-BR",
+  "ro",
+  "ru",
+  "sk",
+  "sl",
+  "sv",
+  "th",
+  "tr",
+  "vi",
+  "zh",
+  "zh-HK",
+  "zh-TW",
 ];
 
 const NO_DEFAULT_CONFIGURATION =
@@ -35,7 +79,8 @@ const schema = obj({
 function check(p: ParsedObject): void {
   // `customer` is optional in the schema only because `customer_account` may replace it.
   if (p.customer === null) throw parameterInvalidEmpty("customer");
-  if (readString(p, "customer") === undefined && readString(p, "customer_account") === undefined) throw parameterMissing("customer");
+  if (readString(p, "customer") === undefined && readString(p, "customer_account") === undefined)
+    throw parameterMissing("customer");
   const flow = readObject(p, "flow_data");
   if (flow) checkFlowData(flow);
   expansions(p, ["configuration"]);
@@ -58,7 +103,12 @@ function afterExpiration(p: ParsedObject): JsonObject {
   const given = readObject(p, "after_expiration");
   if (!given) return {};
   const login = readObject(given, "customer_login");
-  return { after_expiration: { customer_login: login ? { expires_at: readNumber(login, "expires_at") ?? null } : null, type: readString(given, "type") ?? null } };
+  return {
+    after_expiration: {
+      customer_login: login ? { expires_at: readNumber(login, "expires_at") ?? null } : null,
+      type: readString(given, "type") ?? null,
+    },
+  };
 }
 
 function execute(p: ParsedObject, ctx: RouteContext) {
@@ -66,7 +116,8 @@ function execute(p: ParsedObject, ctx: RouteContext) {
   const customer = customerId === undefined ? undefined : liveCustomer(ctx.store, customerId);
   if (customerId !== undefined && !customer) throw resourceMissing("customer", customerId, "customer", 400);
   // This stand-in has no connected accounts to own a session.
-  if (customerId === undefined) throw resourceMissing("account", readString(p, "customer_account") ?? "", "customer_account", 400);
+  if (customerId === undefined)
+    throw resourceMissing("account", readString(p, "customer_account") ?? "", "customer_account", 400);
   const configuration = resolveConfiguration(p, ctx);
   const flowData = readObject(p, "flow_data");
   if (flowData) checkFlowSubscription(ctx.store, flowData, customerId);
@@ -83,7 +134,9 @@ function execute(p: ParsedObject, ctx: RouteContext) {
     livemode: false,
     locale: readString(p, "locale") ?? null,
     on_behalf_of: readString(p, "on_behalf_of") ?? null,
-    return_url: readString(p, "return_url") ?? (typeof configuration.default_return_url === "string" ? configuration.default_return_url : null),
+    return_url:
+      readString(p, "return_url") ??
+      (typeof configuration.default_return_url === "string" ? configuration.default_return_url : null),
     url: `${ctx.baseUrl}/p/session/${secret}`,
   };
   const record: SessionRecord = {
@@ -99,4 +152,6 @@ function execute(p: ParsedObject, ctx: RouteContext) {
   return ok(session);
 }
 
-export const sessionRoutes: Route[] = [{ method: "POST", pattern: "/v1/billing_portal/sessions", schema, check, execute }];
+export const sessionRoutes: Route[] = [
+  { method: "POST", pattern: "/v1/billing_portal/sessions", schema, check, execute },
+];

@@ -25,15 +25,32 @@ import type { SubscriptionObject } from "./wire.ts";
 
 type Body = Record<string, unknown>;
 
-export const SIMULATE_ACTIONS = ["payment_failed", "renew", "trial_will_end", "cancel_now", "pause", "resume", "subscribe", "detach_card", "set_metadata"];
+export const SIMULATE_ACTIONS = [
+  "payment_failed",
+  "renew",
+  "trial_will_end",
+  "cancel_now",
+  "pause",
+  "resume",
+  "subscribe",
+  "detach_card",
+  "set_metadata",
+];
 
 function target(store: Store, customer: CustomerObject, body: Body, allowed: readonly string[]): SubscriptionObject {
   const id = body.subscription;
   const subscription = typeof id === "string" ? store.subscriptions.get(id) : primarySubscription(store, customer.id);
   if (!subscription || subscription.customer !== customer.id) {
-    throw new BillingError(typeof id === "string" ? `No such subscription: '${id}'` : `Customer ${customer.id} has no subscription that is not canceled`);
+    throw new BillingError(
+      typeof id === "string"
+        ? `No such subscription: '${id}'`
+        : `Customer ${customer.id} has no subscription that is not canceled`,
+    );
   }
-  if (!allowed.includes(subscription.status)) throw new BillingError(`Subscription ${subscription.id} is ${subscription.status}; this needs ${allowed.join(" or ")}`);
+  if (!allowed.includes(subscription.status))
+    throw new BillingError(
+      `Subscription ${subscription.id} is ${subscription.status}; this needs ${allowed.join(" or ")}`,
+    );
   return subscription;
 }
 
@@ -41,7 +58,12 @@ function target(store: Store, customer: CustomerObject, body: Body, allowed: rea
 function renewal(store: Store, subscription: SubscriptionObject, paid: boolean): StripeEvent[] {
   const now = nowSeconds();
   const period = { start: now, end: addMonths(now, 1) };
-  const invoice = issueInvoice(store, subscription, { amount: itemOf(subscription).price.unit_amount ?? 0, reason: "subscription_cycle", period, at: now });
+  const invoice = issueInvoice(store, subscription, {
+    amount: itemOf(subscription).price.unit_amount ?? 0,
+    reason: "subscription_cycle",
+    period,
+    at: now,
+  });
   let events: StripeEvent[];
   if (paid) events = chargeInvoice(store, invoice, now);
   else {
@@ -62,7 +84,12 @@ function endNow(store: Store, subscription: SubscriptionObject): StripeEvent {
     subscription.status = "canceled";
     subscription.canceled_at ??= now;
     subscription.ended_at = now;
-    subscription.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: "cancellation_requested" };
+    subscription.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: "cancellation_requested",
+    };
   });
 }
 
@@ -70,9 +97,21 @@ function subscribe(store: Store, customer: CustomerObject, body: Body): StripeEv
   const price = typeof body.price === "string" ? findPrice(body.price) : undefined;
   if (!price) throw new BillingError("subscribe needs price, a catalog price id");
   const now = nowSeconds();
-  const subscription = newSubscription({ customer: customer.id, price, status: "active", created: now, period: { start: now, end: addMonths(now, 1) }, trial: null });
+  const subscription = newSubscription({
+    customer: customer.id,
+    price,
+    status: "active",
+    created: now,
+    period: { start: now, end: addMonths(now, 1) },
+    trial: null,
+  });
   store.subscriptions.set(subscription.id, subscription);
-  const invoice = issueInvoice(store, subscription, { amount: price.unit_amount ?? 0, reason: "subscription_create", period: { start: now, end: addMonths(now, 1) }, at: now });
+  const invoice = issueInvoice(store, subscription, {
+    amount: price.unit_amount ?? 0,
+    reason: "subscription_create",
+    period: { start: now, end: addMonths(now, 1) },
+    at: now,
+  });
   return [emit(store, "customer.subscription.created", subscription), ...chargeInvoice(store, invoice, now)];
 }
 
@@ -82,13 +121,20 @@ function detachCard(store: Store, customer: CustomerObject): StripeEvent[] {
   const before = structuredClone(card);
   card.customer = null;
   const detached = emit(store, "payment_method.detached", card, { before });
-  return [detached, changeCustomer(store, customer, () => void (customer.invoice_settings.default_payment_method = null))];
+  return [
+    detached,
+    changeCustomer(store, customer, () => void (customer.invoice_settings.default_payment_method = null)),
+  ];
 }
 
 function setMetadata(store: Store, customer: CustomerObject, body: Body): StripeEvent[] {
   const patch = body.metadata;
-  const valid = typeof patch === "object" && patch !== null && !Array.isArray(patch) && Object.values(patch).every((v) => typeof v === "string" || v === null);
-  if (!valid) throw new BillingError("set_metadata needs metadata, an object of strings (\"\" or null removes a key)");
+  const valid =
+    typeof patch === "object" &&
+    patch !== null &&
+    !Array.isArray(patch) &&
+    Object.values(patch).every((v) => typeof v === "string" || v === null);
+  if (!valid) throw new BillingError('set_metadata needs metadata, an object of strings ("" or null removes a key)');
   return [
     changeCustomer(store, customer, () => {
       const next = { ...customer.metadata };
@@ -125,11 +171,25 @@ export function simulate(store: Store, body: Body): StripeEvent[] {
       return [endNow(store, target(store, customer, body, ["active", "trialing", "past_due", "paused"]))];
     case "pause": {
       const subscription = target(store, customer, body, ["active", "trialing"]);
-      return [changeSubscription(store, subscription, "customer.subscription.paused", () => void (subscription.status = "paused"))];
+      return [
+        changeSubscription(
+          store,
+          subscription,
+          "customer.subscription.paused",
+          () => void (subscription.status = "paused"),
+        ),
+      ];
     }
     case "resume": {
       const subscription = target(store, customer, body, ["paused"]);
-      return [changeSubscription(store, subscription, "customer.subscription.resumed", () => void (subscription.status = "active"))];
+      return [
+        changeSubscription(
+          store,
+          subscription,
+          "customer.subscription.resumed",
+          () => void (subscription.status = "active"),
+        ),
+      ];
     }
     case "subscribe":
       return subscribe(store, customer, body);

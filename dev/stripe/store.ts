@@ -11,7 +11,13 @@ import { WebhookDispatcher } from "./webhooks.ts";
 import type { InvoiceObject, PaymentMethodObject, SubscriptionObject } from "./wire.ts";
 
 // Billing fields (seed-billing.ts) are applied once the server knows its own URL.
-export type SeedCustomer = { id: string; name: string; email?: string; metadata?: Record<string, string>; deleted?: boolean } & SeedBilling;
+export type SeedCustomer = {
+  id: string;
+  name: string;
+  email?: string;
+  metadata?: Record<string, string>;
+  deleted?: boolean;
+} & SeedBilling;
 
 export type CustomerEntry = { customer: CustomerObject; deleted: boolean };
 

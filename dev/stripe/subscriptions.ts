@@ -7,7 +7,18 @@ import { expandParam, expansions, listParams, ok, paginate } from "./routes.ts";
 import { any, obj, oneOf, readString, str } from "./schema.ts";
 import { matchesStatus } from "./subscription-object.ts";
 
-const STATUSES = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"];
+const STATUSES = [
+  "active",
+  "all",
+  "canceled",
+  "ended",
+  "incomplete",
+  "incomplete_expired",
+  "past_due",
+  "paused",
+  "trialing",
+  "unpaid",
+];
 
 export const subscriptionRoutes: Route[] = [
   {

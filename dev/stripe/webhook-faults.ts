@@ -13,7 +13,9 @@ const MODES: readonly string[] = ["duplicate", "reverse", "fail_first"];
 // Throws a plain Error with a human message; the control endpoint turns it into a 400.
 export function parseWebhookFault(body: Record<string, unknown>): WebhookFault {
   const { mode, count = 1 } = body;
-  if (typeof mode !== "string" || !MODES.includes(mode)) throw new Error("mode must be duplicate, reverse or fail_first");
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw new Error("count must be a positive integer");
+  if (typeof mode !== "string" || !MODES.includes(mode))
+    throw new Error("mode must be duplicate, reverse or fail_first");
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+    throw new Error("count must be a positive integer");
   return { mode: mode as WebhookFaultMode, count, remaining: count };
 }

@@ -157,7 +157,11 @@ async function post(url: string, body: string, signature: string): Promise<numbe
   try {
     const res = await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signature, "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" },
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        "Stripe-Signature": signature,
+        "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+      },
       body,
       redirect: "manual",
       signal: AbortSignal.timeout(10_000),

@@ -24,24 +24,37 @@ export type ProductObject = Override<Wire<Stripe.Product>, { default_price: stri
 
 export type SubscriptionItemObject = Override<Wire<Stripe.SubscriptionItem>, { price: PriceObject }>;
 
-export type SubscriptionObject = Override<Wire<Stripe.Subscription>, {
-  customer: string;
-  default_payment_method: string | null;
-  latest_invoice: string | null;
-  items: { object: "list"; data: SubscriptionItemObject[]; has_more: boolean; url: string };
-}>;
+export type SubscriptionObject = Override<
+  Wire<Stripe.Subscription>,
+  {
+    customer: string;
+    default_payment_method: string | null;
+    latest_invoice: string | null;
+    items: { object: "list"; data: SubscriptionItemObject[]; has_more: boolean; url: string };
+  }
+>;
 
-export type InvoiceObject = Override<Wire<Stripe.Invoice>, {
-  customer: string;
-  number: string;
-  hosted_invoice_url: string;
-  status: "open" | "paid";
-  parent: { quote_details: null; subscription_details: { metadata: Stripe.Metadata | null; subscription: string }; type: "subscription_details" };
-}>;
+export type InvoiceObject = Override<
+  Wire<Stripe.Invoice>,
+  {
+    customer: string;
+    number: string;
+    hosted_invoice_url: string;
+    status: "open" | "paid";
+    parent: {
+      quote_details: null;
+      subscription_details: { metadata: Stripe.Metadata | null; subscription: string };
+      type: "subscription_details";
+    };
+  }
+>;
 
-export type PaymentMethodObject = Override<Wire<Stripe.PaymentMethod>, {
-  customer: string | null;
-  card: Override<Wire<Stripe.PaymentMethod.Card>, { brand: CardBrand }>;
-}>;
+export type PaymentMethodObject = Override<
+  Wire<Stripe.PaymentMethod>,
+  {
+    customer: string | null;
+    card: Override<Wire<Stripe.PaymentMethod.Card>, { brand: CardBrand }>;
+  }
+>;
 
 export type CardBrand = "visa" | "mastercard" | "amex";

@@ -16,7 +16,12 @@ export async function companyForCustomer(tx: Tx, customerId: string): Promise<st
   return row?.id ?? null;
 }
 
-export async function writeCustomer(tx: Tx, companyId: string, customer: Stripe.Customer | Stripe.DeletedCustomer, at: Date): Promise<boolean> {
+export async function writeCustomer(
+  tx: Tx,
+  companyId: string,
+  customer: Stripe.Customer | Stripe.DeletedCustomer,
+  at: Date,
+): Promise<boolean> {
   const deleted = "deleted" in customer && customer.deleted === true;
   const pm = deleted ? null : idOf((customer as Stripe.Customer).invoice_settings?.default_payment_method);
   const rows = await tx`
@@ -32,11 +37,19 @@ export async function writeCustomer(tx: Tx, companyId: string, customer: Stripe.
 
 function planName(price: Stripe.Price | undefined): string | null {
   if (!price) return null;
-  const product = typeof price.product === "object" && price.product && !("deleted" in price.product && price.product.deleted) ? (price.product as Stripe.Product) : null;
+  const product =
+    typeof price.product === "object" && price.product && !("deleted" in price.product && price.product.deleted)
+      ? (price.product as Stripe.Product)
+      : null;
   return price.nickname ?? product?.name ?? price.lookup_key ?? price.id;
 }
 
-export async function writeSubscription(tx: Tx, companyId: string, sub: Stripe.Subscription, at: Date): Promise<boolean> {
+export async function writeSubscription(
+  tx: Tx,
+  companyId: string,
+  sub: Stripe.Subscription,
+  at: Date,
+): Promise<boolean> {
   const item = sub.items?.data?.[0];
   const price = item?.price;
   const rows = await tx`
@@ -70,7 +83,13 @@ export async function writeInvoice(tx: Tx, companyId: string, invoice: Stripe.In
   return rows.length > 0;
 }
 
-export async function writePaymentMethod(tx: Tx, companyId: string, pm: Stripe.PaymentMethod, detached: boolean, at: Date): Promise<boolean> {
+export async function writePaymentMethod(
+  tx: Tx,
+  companyId: string,
+  pm: Stripe.PaymentMethod,
+  detached: boolean,
+  at: Date,
+): Promise<boolean> {
   const card = pm.card;
   const rows = await tx`
     insert into public.billing_payment_methods (stripe_payment_method_id, company_id, brand, last4, exp_month, exp_year, detached, stripe_event_at, synced_at)
@@ -84,6 +103,8 @@ export async function writePaymentMethod(tx: Tx, companyId: string, pm: Stripe.P
 }
 
 export async function companyForPaymentMethod(tx: Tx, paymentMethodId: string): Promise<string | null> {
-  const [row] = await tx<{ company_id: string }[]>`select company_id from public.billing_payment_methods where stripe_payment_method_id = ${paymentMethodId}`;
+  const [row] = await tx<
+    { company_id: string }[]
+  >`select company_id from public.billing_payment_methods where stripe_payment_method_id = ${paymentMethodId}`;
   return row?.company_id ?? null;
 }

@@ -3,16 +3,42 @@
 
 export const billingErrors = {
   unauthenticated: { status: 401, message: "Please sign in to manage billing." },
-  forbidden: { status: 403, message: "Your role in this company can't manage billing. Ask an owner, an admin or a billing manager." },
+  forbidden: {
+    status: 403,
+    message: "Your role in this company can't manage billing. Ask an owner, an admin or a billing manager.",
+  },
   company_not_found: { status: 404, message: "We couldn't find that company among the ones you belong to." },
-  no_billing_account: { status: 409, message: "This company has no billing account yet, so there is no portal to open. Subscribe to a plan first, or ask support to link the company's Stripe customer." },
-  customer_not_found: { status: 404, message: "This company's billing account no longer exists in Stripe. Contact support to link a new one." },
-  portal_not_configured: { status: 503, message: "Portal configuration not set up. An administrator needs to save the Customer Portal settings in the Stripe Dashboard (Settings → Billing → Customer portal) or set STRIPE_PORTAL_CONFIG_ID to an existing configuration." },
-  invalid_return_url: { status: 400, message: "That return address isn't allowed. Use a path on this app or one of its allowed origins." },
+  no_billing_account: {
+    status: 409,
+    message:
+      "This company has no billing account yet, so there is no portal to open. Subscribe to a plan first, or ask support to link the company's Stripe customer.",
+  },
+  customer_not_found: {
+    status: 404,
+    message: "This company's billing account no longer exists in Stripe. Contact support to link a new one.",
+  },
+  portal_not_configured: {
+    status: 503,
+    message:
+      "Portal configuration not set up. An administrator needs to save the Customer Portal settings in the Stripe Dashboard (Settings → Billing → Customer portal) or set STRIPE_PORTAL_CONFIG_ID to an existing configuration.",
+  },
+  invalid_return_url: {
+    status: 400,
+    message: "That return address isn't allowed. Use a path on this app or one of its allowed origins.",
+  },
   invalid_request: { status: 400, message: "The request was not understood." },
-  rate_limited: { status: 429, message: "Too many portal sessions were opened just now. Please wait a minute and try again." },
-  stripe_unavailable: { status: 503, message: "Stripe isn't responding right now, so the billing portal can't open. Please try again in a minute." },
-  internal: { status: 500, message: "Something went wrong on our side. Please try again; if it keeps happening, contact support." },
+  rate_limited: {
+    status: 429,
+    message: "Too many portal sessions were opened just now. Please wait a minute and try again.",
+  },
+  stripe_unavailable: {
+    status: 503,
+    message: "Stripe isn't responding right now, so the billing portal can't open. Please try again in a minute.",
+  },
+  internal: {
+    status: 500,
+    message: "Something went wrong on our side. Please try again; if it keeps happening, contact support.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type BillingErrorCode = keyof typeof billingErrors;

@@ -27,11 +27,17 @@ export function flowData(
   returnUrl: string,
 ): { ok: true; flowData: Stripe.BillingPortal.SessionCreateParams.FlowData } | { ok: false; error: BillingFailure } {
   if (!flowApplies(flow, sub)) {
-    const message = flow === "payment_method_update" ? undefined : flow === "subscription_cancel" ? "There is no active subscription to cancel." : "There is no active subscription to change.";
+    const message =
+      flow === "payment_method_update"
+        ? undefined
+        : flow === "subscription_cancel"
+          ? "There is no active subscription to cancel."
+          : "There is no active subscription to change.";
     return { ok: false, error: failure("invalid_request", message) };
   }
   const after_completion = { type: "redirect" as const, redirect: { return_url: returnUrl } };
   if (flow === "payment_method_update") return { ok: true, flowData: { type: flow, after_completion } };
-  if (flow === "subscription_cancel") return { ok: true, flowData: { type: flow, subscription_cancel: { subscription: sub.id! }, after_completion } };
+  if (flow === "subscription_cancel")
+    return { ok: true, flowData: { type: flow, subscription_cancel: { subscription: sub.id! }, after_completion } };
   return { ok: true, flowData: { type: flow, subscription_update: { subscription: sub.id! }, after_completion } };
 }

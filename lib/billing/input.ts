@@ -19,15 +19,26 @@ const portalInput = z.strictObject({
 
 const CUSTOMER_KEYS = ["customerId", "customer_id", "customer", "stripeCustomerId"];
 
-export function parsePortalInput(raw: unknown): { ok: true; input: PortalInput } | { ok: false; error: BillingFailure } {
+export function parsePortalInput(
+  raw: unknown,
+): { ok: true; input: PortalInput } | { ok: false; error: BillingFailure } {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw))
     return { ok: false, error: failure("invalid_request", "The request body must be a JSON object.") };
   if (CUSTOMER_KEYS.some((k) => Object.hasOwn(raw, k)))
-    return { ok: false, error: failure("invalid_request", "Don't send a customer: the server derives the Stripe customer from the company. Send companyId instead.") };
+    return {
+      ok: false,
+      error: failure(
+        "invalid_request",
+        "Don't send a customer: the server derives the Stripe customer from the company. Send companyId instead.",
+      ),
+    };
   const parsed = portalInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const message = issue?.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}. Send only companyId, returnUrl and flow.` : (issue?.message ?? "Invalid request.");
+    const message =
+      issue?.code === "unrecognized_keys"
+        ? `Unknown field: ${issue.keys.join(", ")}. Send only companyId, returnUrl and flow.`
+        : (issue?.message ?? "Invalid request.");
     return { ok: false, error: failure("invalid_request", message) };
   }
   return { ok: true, input: parsed.data };

@@ -14,7 +14,8 @@ import { beginPortalSession, canManageBilling } from "@/lib/billing/queries";
 import { resolveReturnUrl } from "@/lib/billing/return-url";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
 
-export type PortalResult = { ok: true; url: string; companyId: string } | { ok: false; error: BillingFailure; companyId?: string };
+export type PortalResult =
+  { ok: true; url: string; companyId: string } | { ok: false; error: BillingFailure; companyId?: string };
 
 /**
  * The one implementation behind the billing page's server action and POST /api/portal:
@@ -33,7 +34,13 @@ export async function createPortalSession(
   else result = await decideAndCreate(claims, rawInput);
   const requested = (rawInput as { flow?: unknown } | null | undefined)?.flow;
   const flow = typeof requested === "string" ? requested.slice(0, 64) : null;
-  auditPortalAttempt({ userId: claims?.sub ?? null, companyId: result.companyId ?? null, outcome: result.ok ? "ok" : result.error.code, flow, userAgent: ctx.userAgent });
+  auditPortalAttempt({
+    userId: claims?.sub ?? null,
+    companyId: result.companyId ?? null,
+    outcome: result.ok ? "ok" : result.error.code,
+    flow,
+    userAgent: ctx.userAgent,
+  });
   return result;
 }
 
@@ -43,14 +50,36 @@ async function decideAndCreate(claims: Claims, rawInput: unknown): Promise<Porta
   const { companyId, returnUrl, flow } = parsed.input;
 
   const e = env();
-  const target = (id: string) => resolveReturnUrl(returnUrl, { appUrl: e.appUrl, allowedOrigins: e.allowedReturnOrigins, fallbackPath: `/billing?company=${id}` });
+  const target = (id: string) =>
+    resolveReturnUrl(returnUrl, {
+      appUrl: e.appUrl,
+      allowedOrigins: e.allowedReturnOrigins,
+      fallbackPath: `/billing?company=${id}`,
+    });
   // Checked before the database so that a refused return URL takes no rate-limit slot, but
   // reported in its place in the order below. (Without a returnUrl the fallback always passes.)
   const returnUrlAllowed = target(companyId ?? "").ok;
 
-  const rows = await beginPortalSession(claims, companyId, { limit: e.portalRateLimitPerMinute, consume: returnUrlAllowed });
-  if (rows.length === 0) return { ok: false, error: failure("company_not_found", companyId ? undefined : "You don't belong to any company yet, so there is no billing to manage.") };
-  if (rows.length > 1) return { ok: false, error: failure("invalid_request", "You belong to several companies: choose which company's billing to manage (companyId).") };
+  const rows = await beginPortalSession(claims, companyId, {
+    limit: e.portalRateLimitPerMinute,
+    consume: returnUrlAllowed,
+  });
+  if (rows.length === 0)
+    return {
+      ok: false,
+      error: failure(
+        "company_not_found",
+        companyId ? undefined : "You don't belong to any company yet, so there is no billing to manage.",
+      ),
+    };
+  if (rows.length > 1)
+    return {
+      ok: false,
+      error: failure(
+        "invalid_request",
+        "You belong to several companies: choose which company's billing to manage (companyId).",
+      ),
+    };
   const access = rows[0]!;
   const done = { companyId: access.companyId };
 
@@ -58,9 +87,14 @@ async function decideAndCreate(claims: Claims, rawInput: unknown): Promise<Porta
   if (!access.stripeCustomerId) return { ok: false, error: failure("no_billing_account"), ...done };
   const returnTo = target(access.companyId);
   if (!returnTo.ok) return { ...returnTo, ...done };
-  if (access.rateLimited) return { ok: false, error: rateLimited(access.retryAfterSeconds ?? 60, e.portalRateLimitPerMinute), ...done };
+  if (access.rateLimited)
+    return { ok: false, error: rateLimited(access.retryAfterSeconds ?? 60, e.portalRateLimitPerMinute), ...done };
 
-  const sub = { id: access.subscriptionId, status: access.subscriptionStatus, cancelAtPeriodEnd: access.subscriptionCancelAtPeriodEnd };
+  const sub = {
+    id: access.subscriptionId,
+    status: access.subscriptionStatus,
+    cancelAtPeriodEnd: access.subscriptionCancelAtPeriodEnd,
+  };
   const deepLink = flow ? flowData(flow, sub, returnTo.url) : undefined;
   if (deepLink && !deepLink.ok) return { ...deepLink, ...done };
 
@@ -79,11 +113,22 @@ async function decideAndCreate(claims: Claims, rawInput: unknown): Promise<Porta
       // returns the session Stripe already made instead of making another.
       { idempotencyKey: `portal-session:${claims.sub}:${access.companyId}:${randomUUID()}` },
     );
-    log.info("portal.session_created", { userId: claims.sub, companyId: access.companyId, flow: flow ?? null, ms: Math.round(performance.now() - started) });
+    log.info("portal.session_created", {
+      userId: claims.sub,
+      companyId: access.companyId,
+      flow: flow ?? null,
+      ms: Math.round(performance.now() - started),
+    });
     return { ok: true, url: session.url, ...done };
   } catch (err) {
     const mapped = failureFromStripe(err);
-    log.warn("portal.stripe_failed", { userId: claims.sub, companyId: access.companyId, code: mapped.code, ms: Math.round(performance.now() - started), ...errorFields(err) });
+    log.warn("portal.stripe_failed", {
+      userId: claims.sub,
+      companyId: access.companyId,
+      code: mapped.code,
+      ms: Math.round(performance.now() - started),
+      ...errorFields(err),
+    });
     return { ok: false, error: mapped, ...done };
   }
 }

@@ -27,7 +27,11 @@ export type PortalAccessRow = {
  * of them), the Stripe customer (only for roles that may manage billing), the current
  * subscription, and, when `consume` is set, a slot of the per-minute rate limit.
  */
-export function beginPortalSession(claims: Claims, companyId: string | undefined, opts: { limit: number; consume: boolean }) {
+export function beginPortalSession(
+  claims: Claims,
+  companyId: string | undefined,
+  opts: { limit: number; consume: boolean },
+) {
   return asUser<PortalAccessRow>(
     claims,
     `select company_id as "companyId", company_name as "companyName", role, stripe_customer_id as "stripeCustomerId",
@@ -53,9 +57,29 @@ export type SubscriptionSummary = {
   cancelAt: string | null;
   trialEnd: string | null;
 };
-export type CardSummary = { brand: string | null; last4: string | null; expMonth: number | null; expYear: number | null };
-export type InvoiceSummary = { id: string; number: string | null; status: string | null; amountDue: number; amountPaid: number; currency: string | null; hostedInvoiceUrl: string | null; createdAt: string };
-export type AuditEntry = { email: string | null; outcome: string; flow: string | null; userAgent: string | null; createdAt: string };
+export type CardSummary = {
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+};
+export type InvoiceSummary = {
+  id: string;
+  number: string | null;
+  status: string | null;
+  amountDue: number;
+  amountPaid: number;
+  currency: string | null;
+  hostedInvoiceUrl: string | null;
+  createdAt: string;
+};
+export type AuditEntry = {
+  email: string | null;
+  outcome: string;
+  flow: string | null;
+  userAgent: string | null;
+  createdAt: string;
+};
 
 export type CompanySummary = {
   id: string;

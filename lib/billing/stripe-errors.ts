@@ -9,12 +9,20 @@ import { failure } from "@/lib/billing/errors";
 export function failureFromStripe(err: unknown): BillingFailure {
   if (!(err instanceof Stripe.errors.StripeError)) return failure("internal");
   const message = err.message ?? "";
-  if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError || err instanceof Stripe.errors.StripeRateLimitError)
+  if (
+    err instanceof Stripe.errors.StripeConnectionError ||
+    err instanceof Stripe.errors.StripeAPIError ||
+    err instanceof Stripe.errors.StripeRateLimitError
+  )
     return failure("stripe_unavailable");
   if ((err.statusCode ?? 0) >= 500 || err.statusCode === 429) return failure("stripe_unavailable");
   if (err instanceof Stripe.errors.StripeInvalidRequestError) {
     if (err.param === "customer" || /^No such customer\b/.test(message)) return failure("customer_not_found");
-    if (err.param === "configuration" || /^No such configuration\b/.test(message) || /^No configuration provided\b/.test(message))
+    if (
+      err.param === "configuration" ||
+      /^No such configuration\b/.test(message) ||
+      /^No configuration provided\b/.test(message)
+    )
       return failure("portal_not_configured");
   }
   return failure("internal");

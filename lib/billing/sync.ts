@@ -4,7 +4,14 @@ import { db } from "@/lib/db";
 import { stripe } from "@/lib/stripe";
 import { writeCustomer, writeInvoice, writePaymentMethod, writeSubscription } from "@/lib/billing/billing-store";
 
-export type SyncReport = { companyId: string; customerId: string; outcome: "synced" | "customer_deleted"; subscriptions: string[]; invoices: number; card: string | null };
+export type SyncReport = {
+  companyId: string;
+  customerId: string;
+  outcome: "synced" | "customer_deleted";
+  subscriptions: string[];
+  invoices: number;
+  card: string | null;
+};
 
 /**
  * Pulls one customer's current state from Stripe into the billing tables (first install,
@@ -26,7 +33,12 @@ export async function syncCompanyBilling(companyId: string, customerId: string):
     return { companyId, customerId, outcome: "customer_deleted", subscriptions: [], invoices: 0, card: null };
   }
   const [subscriptions, invoices] = await Promise.all([
-    client.subscriptions.list({ customer: customerId, status: "all", limit: 10, expand: ["data.items.data.price.product"] }),
+    client.subscriptions.list({
+      customer: customerId,
+      status: "all",
+      limit: 10,
+      expand: ["data.items.data.price.product"],
+    }),
     client.invoices.list({ customer: customerId, limit: 10 }),
   ]);
   const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;

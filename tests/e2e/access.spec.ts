@@ -1,7 +1,16 @@
 // Who may ask for what: signed-out visitors, API clients, forged requests, return URLs.
 import { expect, test, type Page } from "@playwright/test";
 import { appUrl, realStripeTestMode, stripeUrl } from "./stack";
-import { accessToken, alertOf, companies, portalCustomer, postPortal, signIn, stripe, resetRateLimits } from "./support";
+import {
+  accessToken,
+  alertOf,
+  companies,
+  portalCustomer,
+  postPortal,
+  signIn,
+  stripe,
+  resetRateLimits,
+} from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
 test.beforeEach(async () => {
@@ -27,8 +36,18 @@ test("a signed-out visitor is sent to sign in, then back to /billing", async ({ 
 });
 
 test("the API answers 401 without a session or with a bad token", async ({ request }) => {
-  expect(await postPortal(request, {})).toEqual({ status: 401, body: { code: "unauthenticated", error: "Please sign in to manage billing." } });
-  const forged = await postPortal(request, {}, { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMTExMTExMS0xMTExLTQxMTEtODExMS0wMDAwMDAwMDAwMDEiLCJyb2xlIjoiYXV0aGVudGljYXRlZCJ9.x" });
+  expect(await postPortal(request, {})).toEqual({
+    status: 401,
+    body: { code: "unauthenticated", error: "Please sign in to manage billing." },
+  });
+  const forged = await postPortal(
+    request,
+    {},
+    {
+      authorization:
+        "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMTExMTExMS0xMTExLTQxMTEtODExMS0wMDAwMDAwMDAwMDEiLCJyb2xlIjoiYXV0aGVudGljYXRlZCJ9.x",
+    },
+  );
   expect(forged.status).toBe(401);
   expect((await postPortal(request, {}, { authorization: "Basic abc" })).status).toBe(401);
 });
@@ -50,8 +69,16 @@ test("wrong method 405, non-JSON or malformed body 400", async ({ request }) => 
   expect(get.status()).toBe(405);
   expect(get.headers().allow).toBe("POST");
   expect((await get.json()).code).toBe("invalid_request");
-  for (const [body, type] of [["companyId=x", "application/x-www-form-urlencoded"], ["{not json", "application/json"], ["[1,2]", "application/json"]] as const) {
-    const res = await request.post("/api/portal", { data: body, headers: { ...headers, "content-type": type }, failOnStatusCode: false });
+  for (const [body, type] of [
+    ["companyId=x", "application/x-www-form-urlencoded"],
+    ["{not json", "application/json"],
+    ["[1,2]", "application/json"],
+  ] as const) {
+    const res = await request.post("/api/portal", {
+      data: body,
+      headers: { ...headers, "content-type": type },
+      failOnStatusCode: false,
+    });
     expect(res.status()).toBe(400);
     expect((await res.json()).code).toBe("invalid_request");
   }
@@ -60,15 +87,28 @@ test("wrong method 405, non-JSON or malformed body 400", async ({ request }) => 
 test("a customerId sent to the API is refused, and no Stripe call is made", async ({ request }) => {
   const token = await accessToken("owner@acme.test");
   await stripe.reset();
-  const res = await postPortal(request, { customerId: companies.globex.customer }, { authorization: `Bearer ${token}` });
-  expect(res).toEqual({ status: 400, body: { code: "invalid_request", error: expect.stringContaining("the server derives the Stripe customer from the company") } });
+  const res = await postPortal(
+    request,
+    { customerId: companies.globex.customer },
+    { authorization: `Bearer ${token}` },
+  );
+  expect(res).toEqual({
+    status: 400,
+    body: {
+      code: "invalid_request",
+      error: expect.stringContaining("the server derives the Stripe customer from the company"),
+    },
+  });
   expect((await stripe.counters()).total).toBe(0);
 });
 
 test("company A's user asking for company B gets company_not_found, by API, URL or a forged form", async ({ page }) => {
   await signIn(page, "owner@acme.test");
   await stripe.reset();
-  const api = await page.request.post("/api/portal", { data: { companyId: companies.globex.id }, failOnStatusCode: false });
+  const api = await page.request.post("/api/portal", {
+    data: { companyId: companies.globex.id },
+    failOnStatusCode: false,
+  });
   expect(api.status()).toBe(404);
   expect((await api.json()).code).toBe("company_not_found");
 
@@ -77,7 +117,9 @@ test("company A's user asking for company B gets company_not_found, by API, URL 
   await expect(page.getByText("Globex Corp")).toHaveCount(0);
 
   await page.goto("/billing");
-  await manageBillingForm(page).locator('input[name="companyId"]').evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
+  await manageBillingForm(page)
+    .locator('input[name="companyId"]')
+    .evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
   await page.getByRole("button", { name: "Manage Billing" }).click();
   await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
   expect((await stripe.counters()).total).toBe(0);
@@ -96,7 +138,8 @@ test("a customerId smuggled into the form is refused too", async ({ page }) => {
   await expect(alertOf(page)).toHaveAttribute("data-code", "invalid_request");
 });
 
-const manageBillingForm = (page: Page) => page.locator("form").filter({ has: page.getByRole("button", { name: "Manage Billing" }) });
+const manageBillingForm = (page: Page) =>
+  page.locator("form").filter({ has: page.getByRole("button", { name: "Manage Billing" }) });
 
 const hostileReturnUrls = [
   "https://evil.example.net/phish",

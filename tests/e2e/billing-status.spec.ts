@@ -54,7 +54,11 @@ test("a failed payment shows the past-due banner, whose button lands on the paym
 
 test("each deep link lands on its own flow, and a plan change shows up on the page", async ({ page }) => {
   await signIn(page, "owner@acme.test");
-  for (const [button, flow] of [["Update payment method", "payment_method_update"], ["Cancel subscription", "subscription_cancel"], ["Change plan", "subscription_update"]] as const) {
+  for (const [button, flow] of [
+    ["Update payment method", "payment_method_update"],
+    ["Cancel subscription", "subscription_cancel"],
+    ["Change plan", "subscription_update"],
+  ] as const) {
     await page.getByRole("button", { name: button, exact: true }).click();
     expect(await portalFlow(page), button).toBe(flow);
     if (flow !== "subscription_update") {
@@ -72,15 +76,29 @@ test("the API takes the same deep links, and refuses one that does not apply", a
   const owner = await accessToken("owner@acme.test");
   const ok = await postPortal(request, { flow: "subscription_update" }, { authorization: `Bearer ${owner}` });
   expect(ok.status).toBe(200);
-  expect((await stripe.sessions()).at(-1)).toMatchObject({ customer: companies.acme.customer, flow_type: "subscription_update" });
+  expect((await stripe.sessions()).at(-1)).toMatchObject({
+    customer: companies.acme.customer,
+    flow_type: "subscription_update",
+  });
   const initech = await accessToken("owner@initech.test");
-  expect((await postPortal(request, { flow: "subscription_cancel" }, { authorization: `Bearer ${initech}` })).body.code).toBe("no_billing_account");
+  expect(
+    (await postPortal(request, { flow: "subscription_cancel" }, { authorization: `Bearer ${initech}` })).body.code,
+  ).toBe("no_billing_account");
   const globex = await accessToken("owner@globex.test");
   await stripe.simulate(companies.globex.customer, "cancel_now");
   await stripe.flush();
-  const none = await postPortal(request, { companyId: companies.globex.id, flow: "subscription_cancel" }, { authorization: `Bearer ${globex}` });
-  expect(none).toEqual({ status: 400, body: { code: "invalid_request", error: "There is no active subscription to cancel." } });
-  expect((await postPortal(request, { flow: "refund_everything" }, { authorization: `Bearer ${owner}` })).status).toBe(400);
+  const none = await postPortal(
+    request,
+    { companyId: companies.globex.id, flow: "subscription_cancel" },
+    { authorization: `Bearer ${globex}` },
+  );
+  expect(none).toEqual({
+    status: 400,
+    body: { code: "invalid_request", error: "There is no active subscription to cancel." },
+  });
+  expect((await postPortal(request, { flow: "refund_everything" }, { authorization: `Bearer ${owner}` })).status).toBe(
+    400,
+  );
 });
 
 test("owners see who opened the portal, refusals included; members don't see the list", async ({ page, browser }) => {
@@ -97,22 +115,33 @@ test("owners see who opened the portal, refusals included; members don't see the
   await expect(async () => {
     await page.goto("/billing");
     const audit = page.getByRole("table", { name: "Recent portal attempts" });
-    await expect(audit.getByRole("row").filter({ hasText: "member@acme.test" }).first()).toContainText("forbidden", { timeout: 1000 });
-    await expect(audit.getByRole("row").filter({ hasText: "owner@acme.test" }).first()).toContainText("opened", { timeout: 1000 });
+    await expect(audit.getByRole("row").filter({ hasText: "member@acme.test" }).first()).toContainText("forbidden", {
+      timeout: 1000,
+    });
+    await expect(audit.getByRole("row").filter({ hasText: "owner@acme.test" }).first()).toContainText("opened", {
+      timeout: 1000,
+    });
   }).toPass({ timeout: 10_000 });
 });
 
 test("no attempt is lost from the audit log when many arrive at once", async ({ request }) => {
   const token = await accessToken("billing@acme.test");
   const since = new Date();
-  const results = await Promise.all(Array.from({ length: 15 }, () => postPortal(request, {}, { authorization: `Bearer ${token}` })));
+  const results = await Promise.all(
+    Array.from({ length: 15 }, () => postPortal(request, {}, { authorization: `Bearer ${token}` })),
+  );
   expect(results.filter((r) => r.status === 200)).toHaveLength(10);
   expect(results.filter((r) => r.status === 429)).toHaveLength(5);
   const outcomes = () =>
-    withDatabase((sql) => sql<{ outcome: string; n: number }[]>`
+    withDatabase(
+      (sql) => sql<{ outcome: string; n: number }[]>`
       select outcome, count(*)::int as n from public.portal_audit a join auth.users u on u.id = a.user_id
-      where u.email = 'billing@acme.test' and a.created_at >= ${since} group by outcome order by outcome`);
-  await expect.poll(outcomes).toEqual([{ outcome: "ok", n: 10 }, { outcome: "rate_limited", n: 5 }]);
+      where u.email = 'billing@acme.test' and a.created_at >= ${since} group by outcome order by outcome`,
+    );
+  await expect.poll(outcomes).toEqual([
+    { outcome: "ok", n: 10 },
+    { outcome: "rate_limited", n: 5 },
+  ]);
 });
 
 test("the eleventh portal session in a minute is refused, saying when to try again", async ({ page }) => {
@@ -121,7 +150,9 @@ test("the eleventh portal session in a minute is refused, saying when to try aga
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
   await expect(alert).toHaveAttribute("data-code", "rate_limited");
-  await expect(alert).toHaveText(/^The billing portal was opened 10 times in the last minute\. Please try again in \d+ seconds?\.$/);
+  await expect(alert).toHaveText(
+    /^The billing portal was opened 10 times in the last minute\. Please try again in \d+ seconds?\.$/,
+  );
   const api = await page.request.post("/api/portal", { data: {}, failOnStatusCode: false });
   expect(api.status()).toBe(429);
   expect(Number(api.headers()["retry-after"])).toBeGreaterThan(0);
@@ -136,7 +167,9 @@ test("deliveries that fail first or arrive twice are applied once", async ({ pag
   const deliveries = (await stripe.deliveries()).filter((d) => events.some((e) => e.id === d.event));
   expect(deliveries.every((d) => d.delivered)).toBe(true);
   expect(deliveries.flatMap((d) => d.attempts.map((a) => a.status))).toContain(400);
-  const recorded = await withDatabase((sql) => sql<{ id: string }[]>`select id from public.stripe_events where id in ${sql(events.map((e) => e.id))}`);
+  const recorded = await withDatabase(
+    (sql) => sql<{ id: string }[]>`select id from public.stripe_events where id in ${sql(events.map((e) => e.id))}`,
+  );
   expect(recorded.map((r) => r.id).sort()).toEqual(events.map((e) => e.id).sort());
   await signIn(page, "owner@acme.test");
   await expect(page.getByTestId("subscription-status")).toHaveText("Active");

@@ -58,7 +58,10 @@ test.describe("with JavaScript disabled", () => {
   });
 });
 
-for (const [email, role] of [["admin@acme.test", "Admin"], ["billing@acme.test", "Billing manager"]] as const) {
+for (const [email, role] of [
+  ["admin@acme.test", "Admin"],
+  ["billing@acme.test", "Billing manager"],
+] as const) {
   test(`${role} may open the portal too`, async ({ page }) => {
     await signIn(page, email);
     await expect(page.getByTestId("role")).toHaveText(role);
@@ -75,7 +78,10 @@ test("a member sees why not and whom to ask, and the API refuses them", async ({
   await expect(note).toContainText("Only owners, admins and billing managers can open the billing portal");
   await expect(note.getByRole("link", { name: "owner@acme.test" })).toHaveAttribute("href", "mailto:owner@acme.test");
   await stripe.reset();
-  const res = await page.request.post("/api/portal", { data: { companyId: companies.acme.id }, failOnStatusCode: false });
+  const res = await page.request.post("/api/portal", {
+    data: { companyId: companies.acme.id },
+    failOnStatusCode: false,
+  });
   expect(res.status()).toBe(403);
   expect(await res.json()).toEqual({ code: "forbidden", error: expect.stringContaining("can't manage billing") });
   expect((await stripe.counters()).total).toBe(0);
@@ -115,7 +121,9 @@ test("a customer deleted in Stripe gets a clear message", async ({ page }) => {
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
   await expect(alert).toHaveAttribute("data-code", "customer_not_found");
-  await expect(alert).toHaveText("This company's billing account no longer exists in Stripe. Contact support to link a new one.");
+  await expect(alert).toHaveText(
+    "This company's billing account no longer exists in Stripe. Contact support to link a new one.",
+  );
   await expect(page).toHaveURL(/\/billing$/);
 });
 
@@ -151,7 +159,9 @@ test("Stripe down: a clear message, and the page stays usable", async ({ page })
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
   await expect(alert).toHaveAttribute("data-code", "stripe_unavailable");
-  await expect(alert).toHaveText("Stripe isn't responding right now, so the billing portal can't open. Please try again in a minute.");
+  await expect(alert).toHaveText(
+    "Stripe isn't responding right now, so the billing portal can't open. Please try again in a minute.",
+  );
   await expect(page.getByRole("heading", { name: "Acme Inc" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Manage Billing" })).toBeEnabled();
   await stripe.clearFaults();
@@ -175,7 +185,9 @@ test("an expired portal session: the portal says so, and a new click opens a fre
   expect(await portalCustomer(page)).toBe(companies.acme.customer);
 });
 
-test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configuration not set up'", async ({ page }) => {
+test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configuration not set up'", async ({
+  page,
+}) => {
   await page.goto(`${badConfigUrl}/login`);
   await page.getByLabel("Email").fill("owner@acme.test");
   await page.getByLabel("Password").fill("password123");
@@ -187,7 +199,11 @@ test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configur
   await expect(alert).toHaveAttribute("data-code", "portal_not_configured");
   await expect(alert).toContainText("Portal configuration not set up");
   expect((await stripe.counters()).calls["POST /v1/billing_portal/sessions"]).toBe(1);
-  expect((await stripe.sessions()).some((s) => s.customer === companies.acme.customer && s.return_url.startsWith(badConfigUrl))).toBe(false);
+  expect(
+    (await stripe.sessions()).some(
+      (s) => s.customer === companies.acme.customer && s.return_url.startsWith(badConfigUrl),
+    ),
+  ).toBe(false);
 });
 
 test("while Stripe answers, the button shows a pending state", async ({ page }) => {

@@ -12,7 +12,8 @@ export const stripeUrl = `http://127.0.0.1:${ports.stripe}`;
 export const authUrl = `http://127.0.0.1:${ports.auth}`;
 
 /** A real sk_test_ key and no stand-in: the stripe-test-mode project runs, the local one can't. */
-export const realStripeTestMode = /^(sk|rk)_test_/.test(process.env.STRIPE_SECRET_KEY ?? "") && !process.env.STRIPE_API_BASE;
+export const realStripeTestMode =
+  /^(sk|rk)_test_/.test(process.env.STRIPE_SECRET_KEY ?? "") && !process.env.STRIPE_API_BASE;
 
 /** Written by stripe-test-mode.setup.ts: the test customer and portal configuration it made. */
 export const STRIPE_TEST_MODE_FILE = path.join(import.meta.dirname, "..", "..", ".dev", "stripe-test-mode.json");

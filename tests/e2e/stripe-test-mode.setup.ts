@@ -11,7 +11,9 @@ const PURPOSE = "manage-billing-e2e";
 
 const key = process.env.STRIPE_SECRET_KEY ?? "";
 if (!/^(sk|rk)_test_/.test(key) || process.env.STRIPE_API_BASE) {
-  console.log("[stripe-test-mode] skipped: set STRIPE_SECRET_KEY to a real sk_test_ key (and leave STRIPE_API_BASE unset) to run the owner flow against Stripe test mode.");
+  console.log(
+    "[stripe-test-mode] skipped: set STRIPE_SECRET_KEY to a real sk_test_ key (and leave STRIPE_API_BASE unset) to run the owner flow against Stripe test mode.",
+  );
   await rm(STRIPE_TEST_MODE_FILE, { force: true });
 } else {
   const stripe = new Stripe(key, { apiVersion: "2026-10-28.endive", maxNetworkRetries: 2 });
@@ -19,7 +21,11 @@ if (!/^(sk|rk)_test_/.test(key) || process.env.STRIPE_API_BASE) {
   const existing = await stripe.customers.list({ email, limit: 1 });
   const customer =
     existing.data[0] ??
-    (await stripe.customers.create({ email, name: "Acme Inc (Manage Billing e2e)", metadata: { company_id: "22222222-2222-4222-8222-000000000001", purpose: PURPOSE } }));
+    (await stripe.customers.create({
+      email,
+      name: "Acme Inc (Manage Billing e2e)",
+      metadata: { company_id: "22222222-2222-4222-8222-000000000001", purpose: PURPOSE },
+    }));
 
   let configuration: Stripe.BillingPortal.Configuration | undefined;
   for await (const c of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
@@ -39,6 +45,9 @@ if (!/^(sk|rk)_test_/.test(key) || process.env.STRIPE_API_BASE) {
   });
 
   await mkdir(path.dirname(STRIPE_TEST_MODE_FILE), { recursive: true });
-  await writeFile(STRIPE_TEST_MODE_FILE, JSON.stringify({ customerId: customer.id, configurationId: configuration.id }, null, 2));
+  await writeFile(
+    STRIPE_TEST_MODE_FILE,
+    JSON.stringify({ customerId: customer.id, configurationId: configuration.id }, null, 2),
+  );
   console.log(`[stripe-test-mode] customer ${customer.id}, portal configuration ${configuration.id}`);
 }

@@ -44,17 +44,42 @@ async function control<T>(base: string, method: string, path: string, body?: unk
 export const stripe = {
   counters: () => control<Counters & { sessionsCreated: number }>(stripeUrl, "GET", "counters"),
   reset: () => control<void>(stripeUrl, "POST", "reset"),
-  fault: (fault: { count: number; mode: "status" | "drop" | "latency"; status?: number; ms?: number; path?: string; headers?: Record<string, string> }) =>
-    control<void>(stripeUrl, "POST", "faults", { path: "/v1/billing_portal/sessions", ...fault }),
+  fault: (fault: {
+    count: number;
+    mode: "status" | "drop" | "latency";
+    status?: number;
+    ms?: number;
+    path?: string;
+    headers?: Record<string, string>;
+  }) => control<void>(stripeUrl, "POST", "faults", { path: "/v1/billing_portal/sessions", ...fault }),
   clearFaults: () => control<void>(stripeUrl, "DELETE", "faults"),
-  config: (config: { defaultConfiguration?: boolean; sessionTtlSeconds?: number }) => control<void>(stripeUrl, "POST", "config", config),
-  sessions: () => control<Array<{ id: string; customer: string; return_url: string; flow_type: string | null }>>(stripeUrl, "GET", "sessions"),
+  config: (config: { defaultConfiguration?: boolean; sessionTtlSeconds?: number }) =>
+    control<void>(stripeUrl, "POST", "config", config),
+  sessions: () =>
+    control<Array<{ id: string; customer: string; return_url: string; flow_type: string | null }>>(
+      stripeUrl,
+      "GET",
+      "sessions",
+    ),
   simulate: (customer: string, action: string, extra: Record<string, unknown> = {}) =>
-    control<{ events: Array<{ id: string; type: string }> }>(stripeUrl, "POST", "simulate", { customer, action, ...extra }),
-  webhookFaults: (mode: "duplicate" | "reverse" | "fail_first", count: number) => control<void>(stripeUrl, "POST", "webhook-faults", { mode, count }),
+    control<{ events: Array<{ id: string; type: string }> }>(stripeUrl, "POST", "simulate", {
+      customer,
+      action,
+      ...extra,
+    }),
+  webhookFaults: (mode: "duplicate" | "reverse" | "fail_first", count: number) =>
+    control<void>(stripeUrl, "POST", "webhook-faults", { mode, count }),
   /** Resolves once every event so far has been delivered to the app's webhook. */
   flush: () => control<void>(stripeUrl, "POST", "flush"),
-  deliveries: () => control<Array<{ event: string; type: string; attempts: Array<{ status: number | "error"; signature: string }>; delivered: boolean }>>(stripeUrl, "GET", "deliveries"),
+  deliveries: () =>
+    control<
+      Array<{
+        event: string;
+        type: string;
+        attempts: Array<{ status: number | "error"; signature: string }>;
+        delivered: boolean;
+      }>
+    >(stripeUrl, "GET", "deliveries"),
 };
 
 export const auth = {
@@ -72,7 +97,6 @@ export async function accessToken(email: string): Promise<string> {
   expect(res.status).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;
 }
-
 
 export async function postPortal(request: APIRequestContext, body: unknown, headers: Record<string, string> = {}) {
   const res = await request.post("/api/portal", { data: body, headers, failOnStatusCode: false, maxRedirects: 0 });

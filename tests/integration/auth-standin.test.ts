@@ -42,7 +42,9 @@ afterAll(async () => {
 let clientSeq = 0;
 function client(opts: { key?: string; storageKey?: string } = {}) {
   const storageKey = opts.storageKey ?? `auth-standin-test-${++clientSeq}`;
-  return createClient(auth.url, opts.key ?? ANON_KEY, { auth: { persistSession: false, autoRefreshToken: false, storageKey } });
+  return createClient(auth.url, opts.key ?? ANON_KEY, {
+    auth: { persistSession: false, autoRefreshToken: false, storageKey },
+  });
 }
 
 async function signIn(user: { email: string; password: string }, c = client()) {
@@ -52,12 +54,18 @@ async function signIn(user: { email: string; password: string }, c = client()) {
 }
 
 async function counters(): Promise<{ calls: Record<string, number>; total: number }> {
-  return (await fetch(`${auth.url}/__control/counters`)).json() as Promise<{ calls: Record<string, number>; total: number }>;
+  return (await fetch(`${auth.url}/__control/counters`)).json() as Promise<{
+    calls: Record<string, number>;
+    total: number;
+  }>;
 }
 async function resetCounters(): Promise<void> {
   await fetch(`${auth.url}/__control/reset`, { method: "POST" });
 }
-async function setTokenSettings(body: { accessTokenTtlSeconds?: number; refreshTokenReuseIntervalSeconds?: number }): Promise<void> {
+async function setTokenSettings(body: {
+  accessTokenTtlSeconds?: number;
+  refreshTokenReuseIntervalSeconds?: number;
+}): Promise<void> {
   const res = await fetch(`${auth.url}/__control/ttl`, { method: "POST", body: JSON.stringify(body) });
   expect(res.status).toBe(200);
 }
@@ -83,10 +91,19 @@ describe("Auth stand-in", () => {
     expect(session).toMatchObject({ token_type: "bearer", expires_in: 3600 });
     expect(session.expires_at).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 3590);
     expect(session.refresh_token.length).toBeGreaterThanOrEqual(12);
-    expect(session.user).toMatchObject({ id: OWNER.id, email: OWNER.email, aud: "authenticated", role: "authenticated" });
+    expect(session.user).toMatchObject({
+      id: OWNER.id,
+      email: OWNER.email,
+      aud: "authenticated",
+      role: "authenticated",
+    });
     expect(session.user.user_metadata).toMatchObject({ full_name: "Olivia Owner" });
 
-    expect(decodeProtectedHeader(session.access_token)).toEqual({ alg: "ES256", kid: (auth.jwks.keys[0] as { kid: string }).kid, typ: "JWT" });
+    expect(decodeProtectedHeader(session.access_token)).toEqual({
+      alg: "ES256",
+      kid: (auth.jwks.keys[0] as { kid: string }).kid,
+      typ: "JWT",
+    });
     const claims = decodeJwt(session.access_token);
     expect(claims).toMatchObject({
       iss: `${auth.url}/auth/v1`,
@@ -238,11 +255,15 @@ describe("Auth stand-in", () => {
     const c = await signIn(MEMBER);
 
     expect((await b.c.auth.signOut({ scope: "local" })).error).toBeNull();
-    expect((await client().auth.refreshSession({ refresh_token: b.session.refresh_token })).error?.code).toBe("refresh_token_not_found");
+    expect((await client().auth.refreshSession({ refresh_token: b.session.refresh_token })).error?.code).toBe(
+      "refresh_token_not_found",
+    );
     expect((await a.c.auth.refreshSession()).error).toBeNull();
 
     expect((await a.c.auth.signOut({ scope: "others" })).error).toBeNull();
-    expect((await client().auth.refreshSession({ refresh_token: c.session.refresh_token })).error?.code).toBe("refresh_token_not_found");
+    expect((await client().auth.refreshSession({ refresh_token: c.session.refresh_token })).error?.code).toBe(
+      "refresh_token_not_found",
+    );
     expect((await a.c.auth.refreshSession()).error).toBeNull();
   });
 

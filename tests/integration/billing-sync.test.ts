@@ -22,8 +22,19 @@ beforeAll(async () => {
     port: 0,
     seed: {
       customers: [
-        { id: "cus_AcmeDemo000001", name: "Acme Inc", metadata: { company_id: ACME }, subscription: { price: "price_pro_monthly" }, paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 }, invoices: 2 },
-        { id: "cus_GlobexDemo0001", name: "Globex Corp", subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 } },
+        {
+          id: "cus_AcmeDemo000001",
+          name: "Acme Inc",
+          metadata: { company_id: ACME },
+          subscription: { price: "price_pro_monthly" },
+          paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
+          invoices: 2,
+        },
+        {
+          id: "cus_GlobexDemo0001",
+          name: "Globex Corp",
+          subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 },
+        },
         { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
       ],
     },
@@ -46,22 +57,48 @@ test("every linked company is pulled from Stripe: subscription, card, invoices; 
   const reports = await Promise.all(companies.map((c) => sync.syncCompanyBilling(c.id, c.customerId)));
   expect(reports.map((r) => r.outcome)).toEqual(["synced", "synced", "customer_deleted"]);
 
-  const [sub] = await sql`select status, plan_name, amount::int, interval, current_period_end from public.billing_subscriptions where company_id = ${ACME}`;
+  const [sub] =
+    await sql`select status, plan_name, amount::int, interval, current_period_end from public.billing_subscriptions where company_id = ${ACME}`;
   expect(sub).toMatchObject({ status: "active", plan_name: "Pro", amount: 4900, interval: "month" });
   expect(sub?.current_period_end).toBeInstanceOf(Date);
-  const [card] = await sql`select p.brand, p.last4 from public.billing_payment_methods p join public.billing_customers c on c.default_payment_method_id = p.stripe_payment_method_id where c.company_id = ${ACME}`;
+  const [card] =
+    await sql`select p.brand, p.last4 from public.billing_payment_methods p join public.billing_customers c on c.default_payment_method_id = p.stripe_payment_method_id where c.company_id = ${ACME}`;
   expect(card).toEqual({ brand: "visa", last4: "4242" });
   expect((await sql`select count(*)::int as n from public.billing_invoices where company_id = ${ACME}`)[0]?.n).toBe(2);
-  expect((await sql`select status from public.billing_subscriptions where company_id <> ${ACME}`).map((r) => r.status)).toEqual(["trialing"]);
-  expect((await sql`select deleted from public.billing_customers where company_id = ${UMBRELLA}`)[0]?.deleted).toBe(true);
+  expect(
+    (await sql`select status from public.billing_subscriptions where company_id <> ${ACME}`).map((r) => r.status),
+  ).toEqual(["trialing"]);
+  expect((await sql`select deleted from public.billing_customers where company_id = ${UMBRELLA}`)[0]?.deleted).toBe(
+    true,
+  );
 });
 
 test("a sync is newer than any event created before it: an older event is not applied after it", async () => {
   const [before] = await sql`select stripe_event_at from public.billing_subscriptions where company_id = ${ACME}`;
   const { applyStripeEvent } = await import("@/lib/billing/webhooks/apply-event");
-  const [row] = await sql`select stripe_subscription_id as id from public.billing_subscriptions where company_id = ${ACME}`;
+  const [row] =
+    await sql`select stripe_subscription_id as id from public.billing_subscriptions where company_id = ${ACME}`;
   const stale = Math.floor(new Date(before!.stripe_event_at).getTime() / 1000) - 5;
-  const event = { id: "evt_old", object: "event", type: "customer.subscription.updated", created: stale, data: { object: { id: row!.id, object: "subscription", customer: "cus_AcmeDemo000001", status: "past_due", cancel_at_period_end: false, created: stale, metadata: {}, items: { data: [] } } } };
+  const event = {
+    id: "evt_old",
+    object: "event",
+    type: "customer.subscription.updated",
+    created: stale,
+    data: {
+      object: {
+        id: row!.id,
+        object: "subscription",
+        customer: "cus_AcmeDemo000001",
+        status: "past_due",
+        cancel_at_period_end: false,
+        created: stale,
+        metadata: {},
+        items: { data: [] },
+      },
+    },
+  };
   expect((await applyStripeEvent(event as never)).outcome).toBe("stale");
-  expect((await sql`select status from public.billing_subscriptions where company_id = ${ACME}`)[0]?.status).toBe("active");
+  expect((await sql`select status from public.billing_subscriptions where company_id = ${ACME}`)[0]?.status).toBe(
+    "active",
+  );
 });

@@ -15,7 +15,12 @@ const users = {
   globexOwner: "11111111-1111-4111-8111-000000000005",
   both: "11111111-1111-4111-8111-000000000006",
 };
-const claimsFor = (sub: string) => ({ sub, role: "authenticated" as const, aud: "authenticated" as const, exp: Math.floor(Date.now() / 1000) + 3600 });
+const claimsFor = (sub: string) => ({
+  sub,
+  role: "authenticated" as const,
+  aud: "authenticated" as const,
+  exp: Math.floor(Date.now() / 1000) + 3600,
+});
 
 let pg: RunningPostgres;
 let proxy: RoundTripProxy;
@@ -32,7 +37,8 @@ beforeAll(async () => {
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
 });
 
-const access = (claims: ReturnType<typeof claimsFor>, company: string | undefined) => lib.queries.beginPortalSession(claims, company, { limit: 10, consume: false });
+const access = (claims: ReturnType<typeof claimsFor>, company: string | undefined) =>
+  lib.queries.beginPortalSession(claims, company, { limit: 10, consume: false });
 
 afterAll(async () => {
   await sql?.end();
@@ -45,9 +51,16 @@ describe("row level security as role authenticated", () => {
   test("user A cannot read company B's row at all", async () => {
     const rows = await lib.asUser<{ id: string }>(claimsFor(users.acmeOwner), "select id from public.companies");
     expect(rows.map((r) => r.id)).toEqual([ACME]);
-    const direct = await lib.asUser(claimsFor(users.acmeOwner), "select id from public.companies where id = current_setting('app.company_id')::uuid", { company_id: GLOBEX });
+    const direct = await lib.asUser(
+      claimsFor(users.acmeOwner),
+      "select id from public.companies where id = current_setting('app.company_id')::uuid",
+      { company_id: GLOBEX },
+    );
     expect(direct).toHaveLength(0);
-    const members = await lib.asUser<{ company_id: string }>(claimsFor(users.acmeOwner), "select distinct company_id from public.company_members");
+    const members = await lib.asUser<{ company_id: string }>(
+      claimsFor(users.acmeOwner),
+      "select distinct company_id from public.company_members",
+    );
     expect(members.map((r) => r.company_id)).toEqual([ACME]);
   });
 
@@ -57,18 +70,28 @@ describe("row level security as role authenticated", () => {
   });
 
   test("the Stripe customer id is not selectable by authenticated, even for an owner", async () => {
-    await expect(lib.asUser(claimsFor(users.acmeOwner), "select stripe_customer_id from public.companies")).rejects.toThrow(/permission denied/);
+    await expect(
+      lib.asUser(claimsFor(users.acmeOwner), "select stripe_customer_id from public.companies"),
+    ).rejects.toThrow(/permission denied/);
   });
 
   test("authenticated cannot write companies or memberships", async () => {
-    await expect(lib.asUser(claimsFor(users.acmeMember), "update public.company_members set role = 'owner'")).rejects.toThrow(/permission denied/);
+    await expect(
+      lib.asUser(claimsFor(users.acmeMember), "update public.company_members set role = 'owner'"),
+    ).rejects.toThrow(/permission denied/);
     const [row] = await sql`select role from public.company_members where user_id = ${users.acmeMember}`;
     expect(row?.role).toBe("member");
   });
 
   test("claims full of quotes and dollar signs are carried as text, not SQL", async () => {
-    const hostile = { ...claimsFor(users.acmeOwner), user_metadata: { name: "'); drop table public.companies; --", tag: "$$ $v0$ $x$", back: "\\'" } };
-    const rows = await lib.asUser<{ name: string; meta: unknown }>(hostile, "select (auth.jwt() -> 'user_metadata') as meta, (select name from public.companies) as name");
+    const hostile = {
+      ...claimsFor(users.acmeOwner),
+      user_metadata: { name: "'); drop table public.companies; --", tag: "$$ $v0$ $x$", back: "\\'" },
+    };
+    const rows = await lib.asUser<{ name: string; meta: unknown }>(
+      hostile,
+      "select (auth.jwt() -> 'user_metadata') as meta, (select name from public.companies) as name",
+    );
     expect(rows[0]?.meta).toEqual(hostile.user_metadata);
     expect(rows[0]?.name).toBe("Acme Inc");
     const [count] = await sql`select count(*)::int as n from public.companies`;
@@ -76,7 +99,10 @@ describe("row level security as role authenticated", () => {
   });
 
   test("without claims nothing is visible", async () => {
-    const rows = await lib.asUser({ ...claimsFor(users.acmeOwner), sub: "00000000-0000-4000-8000-000000000000" }, "select id from public.companies");
+    const rows = await lib.asUser(
+      { ...claimsFor(users.acmeOwner), sub: "00000000-0000-4000-8000-000000000000" },
+      "select id from public.companies",
+    );
     expect(rows).toHaveLength(0);
   });
 });
@@ -84,7 +110,12 @@ describe("row level security as role authenticated", () => {
 describe("portal access", () => {
   test("an owner gets the customer; a member of the same company does not", async () => {
     const [owner] = await access(claimsFor(users.acmeOwner), ACME);
-    expect(owner).toMatchObject({ companyId: ACME, role: "owner", stripeCustomerId: "cus_AcmeDemo000001", rateLimited: false });
+    expect(owner).toMatchObject({
+      companyId: ACME,
+      role: "owner",
+      stripeCustomerId: "cus_AcmeDemo000001",
+      rateLimited: false,
+    });
     const [member] = await access(claimsFor(users.acmeMember), ACME);
     expect(member).toMatchObject({ companyId: ACME, role: "member", stripeCustomerId: null });
   });
@@ -104,8 +135,17 @@ describe("portal access", () => {
   test("the billing page's query lists contacts only from the caller's companies", async () => {
     const companies = await lib.queries.companiesForUser(claimsFor(users.acmeMember));
     expect(companies).toHaveLength(1);
-    expect(companies[0]?.contacts.map((c) => c.email).sort()).toEqual(["admin@acme.test", "billing@acme.test", "both@example.test", "owner@acme.test"]);
-    const leak = await lib.asUser(claimsFor(users.acmeMember), "select * from private.billing_contacts(current_setting('app.company_id')::uuid)", { company_id: GLOBEX });
+    expect(companies[0]?.contacts.map((c) => c.email).sort()).toEqual([
+      "admin@acme.test",
+      "billing@acme.test",
+      "both@example.test",
+      "owner@acme.test",
+    ]);
+    const leak = await lib.asUser(
+      claimsFor(users.acmeMember),
+      "select * from private.billing_contacts(current_setting('app.company_id')::uuid)",
+      { company_id: GLOBEX },
+    );
     expect(leak).toEqual([]);
   });
 
@@ -124,8 +164,12 @@ describe("portal access", () => {
 });
 
 describe("portal rate limit, counted in Postgres", () => {
-  const slots = (claims: ReturnType<typeof claimsFor>, limit: number, company: string | undefined = ACME, consume = true) =>
-    lib.queries.beginPortalSession(claims, company, { limit, consume });
+  const slots = (
+    claims: ReturnType<typeof claimsFor>,
+    limit: number,
+    company: string | undefined = ACME,
+    consume = true,
+  ) => lib.queries.beginPortalSession(claims, company, { limit, consume });
 
   test("the eleventh session in a minute is refused with a retry time; others are unaffected", async () => {
     const owner = claimsFor(users.acmeOwner);
@@ -137,7 +181,9 @@ describe("portal rate limit, counted in Postgres", () => {
     // another user of the same company, and the same user without consuming, are not limited
     expect((await slots(claimsFor(users.both), 10))[0]?.rateLimited).toBe(false);
     expect((await slots(owner, 10, ACME, false))[0]?.rateLimited).toBe(false);
-    const [{ n } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from private.portal_session_grants where user_id = ${users.acmeOwner}`;
+    const [{ n } = { n: 0 }] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from private.portal_session_grants where user_id = ${users.acmeOwner}`;
     expect(n).toBe(10);
   });
 

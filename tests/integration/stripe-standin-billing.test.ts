@@ -27,7 +27,8 @@ const ACME = {
 const GLOBEX = { id: "cus_BillingGlobex1", name: "Globex Corp", subscription: { price: "price_starter_monthly" } };
 
 // A copy, kept in the repo, of the objects of shared/reference/stripe-fixtures3.json this file compares with.
-const fixtures = JSON.parse(readFileSync(new URL("../fixtures/stripe-reference.json", import.meta.url), "utf8")).resources as Record<string, Record<string, unknown>>;
+const fixtures = JSON.parse(readFileSync(new URL("../fixtures/stripe-reference.json", import.meta.url), "utf8"))
+  .resources as Record<string, Record<string, unknown>>;
 const keysOf = (o: unknown) => Object.keys(o as object).sort();
 
 // ---- the webhook endpoint -------------------------------------------------
@@ -68,7 +69,10 @@ let stripe: Stripe;
 let mark = 0;
 
 async function control<T = unknown>(method: string, path: string, body?: unknown, expectStatus?: number): Promise<T> {
-  const res = await fetch(`${standIn.url}/__control/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${standIn.url}/__control/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (expectStatus === undefined) expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
   else expect(res.status).toBe(expectStatus);
   return (await res.json()) as T;
@@ -90,7 +94,13 @@ let customerCount = 0;
 async function customer(billing: Record<string, unknown> = {}): Promise<string> {
   customerCount += 1;
   const id = `cus_BillingTest${String(customerCount).padStart(3, "0")}`;
-  await control("POST", "customers", { id, name: `Test Co ${customerCount}`, subscription: { price: "price_pro_monthly" }, paymentMethod: VISA, ...billing });
+  await control("POST", "customers", {
+    id,
+    name: `Test Co ${customerCount}`,
+    subscription: { price: "price_pro_monthly" },
+    paymentMethod: VISA,
+    ...billing,
+  });
   return id;
 }
 
@@ -101,8 +111,16 @@ async function subscriptionOf(customerId: string): Promise<Stripe.Subscription> 
 }
 
 async function portal(customerId: string, params: Partial<Stripe.BillingPortal.SessionCreateParams> = {}) {
-  const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: "https://app.example.com/billing", ...params });
-  return { session, page: async (path = "") => fetch(`${session.url}${path}`).then(async (r) => ({ status: r.status, html: await r.text() })) };
+  const session = await stripe.billingPortal.sessions.create({
+    customer: customerId,
+    return_url: "https://app.example.com/billing",
+    ...params,
+  });
+  return {
+    session,
+    page: async (path = "") =>
+      fetch(`${session.url}${path}`).then(async (r) => ({ status: r.status, html: await r.text() })),
+  };
 }
 
 // A form post as a browser sends it, without following the redirect.
@@ -116,13 +134,21 @@ const buttons = (html: string) => [...html.matchAll(/<button type="submit">([^<]
 const types = (events: Array<{ type: string }>) => events.map((e) => e.type);
 const dataObject = <T>(event: Stripe.Event) => event.data.object as unknown as T;
 
-
 beforeAll(async () => {
   receiver = createServer(receive);
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/stripe`;
-  standIn = await startStripeStandIn({ port: 0, seed: { customers: [ACME, GLOBEX] }, webhook: { url: receiverUrl, secret: SECRET } });
-  stripe = new Stripe("sk_test_billing", { host: "127.0.0.1", port: standIn.port, protocol: "http", apiVersion: Stripe.API_VERSION });
+  standIn = await startStripeStandIn({
+    port: 0,
+    seed: { customers: [ACME, GLOBEX] },
+    webhook: { url: receiverUrl, secret: SECRET },
+  });
+  stripe = new Stripe("sk_test_billing", {
+    host: "127.0.0.1",
+    port: standIn.port,
+    protocol: "http",
+    apiVersion: Stripe.API_VERSION,
+  });
 });
 
 afterAll(async () => {
@@ -145,19 +171,32 @@ beforeEach(async () => {
 describe("catalog", () => {
   it("serves the three monthly plans as products and prices", async () => {
     const prices = await stripe.prices.list();
-    expect(prices.data.map((p) => [p.id, p.product, p.nickname, p.unit_amount, p.currency, p.recurring?.interval])).toEqual([
+    expect(
+      prices.data.map((p) => [p.id, p.product, p.nickname, p.unit_amount, p.currency, p.recurring?.interval]),
+    ).toEqual([
       ["price_starter_monthly", "prod_starter", "Starter", 1000, "usd", "month"],
       ["price_pro_monthly", "prod_pro", "Pro", 4900, "usd", "month"],
       ["price_business_monthly", "prod_business", "Business", 19900, "usd", "month"],
     ]);
     const pro = await stripe.prices.retrieve("price_pro_monthly", { expand: ["product"] });
     expect(keysOf(pro)).toEqual(keysOf(fixtures.price));
-    expect(pro.product).toMatchObject({ id: "prod_pro", object: "product", name: "Pro", default_price: "price_pro_monthly" });
+    expect(pro.product).toMatchObject({
+      id: "prod_pro",
+      object: "product",
+      name: "Pro",
+      default_price: "price_pro_monthly",
+    });
     const product = await stripe.products.retrieve("prod_business");
     // tax_details is in the SDK's Product type though not in the reference fixture.
     expect(keysOf(product)).toEqual([...keysOf(fixtures.product), "tax_details"].sort());
-    expect((await stripe.prices.list({ product: "prod_starter" })).data.map((p) => p.id)).toEqual(["price_starter_monthly"]);
-    expect(await failure(stripe.prices.retrieve("price_nope"))).toMatchObject({ statusCode: 404, code: "resource_missing", message: "No such price: 'price_nope'" });
+    expect((await stripe.prices.list({ product: "prod_starter" })).data.map((p) => p.id)).toEqual([
+      "price_starter_monthly",
+    ]);
+    expect(await failure(stripe.prices.retrieve("price_nope"))).toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+      message: "No such price: 'price_nope'",
+    });
   });
 });
 
@@ -169,11 +208,20 @@ describe("subscriptions, invoices and payment methods", () => {
     const [subscription] = list.data;
     if (!subscription) throw new Error("no subscription");
     expect(keysOf(subscription)).toEqual(keysOf(fixtures.subscription));
-    expect(subscription).toMatchObject({ object: "subscription", customer: ACME.id, status: "active", cancel_at_period_end: false, livemode: false, currency: "usd" });
+    expect(subscription).toMatchObject({
+      object: "subscription",
+      customer: ACME.id,
+      status: "active",
+      cancel_at_period_end: false,
+      livemode: false,
+      currency: "usd",
+    });
     expect(subscription.id).toMatch(/^sub_\w{24}$/);
     expect("current_period_end" in subscription).toBe(false);
     const [item] = subscription.items.data;
-    expect(keysOf(item)).toEqual([...keysOf((fixtures.subscription as { items: { data: object[] } }).items.data[0]), "current_trial"].sort());
+    expect(keysOf(item)).toEqual(
+      [...keysOf((fixtures.subscription as { items: { data: object[] } }).items.data[0]), "current_trial"].sort(),
+    );
     expect(item?.price).toMatchObject({ id: "price_pro_monthly", product: "prod_pro", unit_amount: 4900 });
     const now = Date.now() / 1000;
     expect(item?.current_period_start).toBeLessThan(now);
@@ -182,20 +230,34 @@ describe("subscriptions, invoices and payment methods", () => {
   });
 
   it("expands items.data.price.product and filters by status", async () => {
-    const list = await stripe.subscriptions.list({ customer: ACME.id, status: "active", expand: ["data.items.data.price.product"] });
-    expect(list.data[0]?.items.data[0]?.price.product).toMatchObject({ object: "product", id: "prod_pro", name: "Pro" });
+    const list = await stripe.subscriptions.list({
+      customer: ACME.id,
+      status: "active",
+      expand: ["data.items.data.price.product"],
+    });
+    expect(list.data[0]?.items.data[0]?.price.product).toMatchObject({
+      object: "product",
+      id: "prod_pro",
+      name: "Pro",
+    });
     expect((await stripe.subscriptions.list({ customer: ACME.id, status: "canceled" })).data).toEqual([]);
     expect((await stripe.subscriptions.list({ customer: ACME.id, status: "all" })).data).toHaveLength(1);
     const error = await failure(stripe.subscriptions.list({ customer: ACME.id, expand: ["data.nope"] }));
     expect(error).toMatchObject({ statusCode: 400, message: "This property cannot be expanded (data.nope)." });
-    expect(await failure(stripe.subscriptions.retrieve("sub_missing"))).toMatchObject({ statusCode: 404, code: "resource_missing", message: "No such subscription: 'sub_missing'" });
+    expect(await failure(stripe.subscriptions.retrieve("sub_missing"))).toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+      message: "No such subscription: 'sub_missing'",
+    });
   });
 
   it("hides canceled subscriptions unless asked for them", async () => {
     const id = await customer();
     await simulate(id, "cancel_now");
     expect((await stripe.subscriptions.list({ customer: id })).data).toEqual([]);
-    expect((await stripe.subscriptions.list({ customer: id, status: "canceled" })).data.map((s) => s.status)).toEqual(["canceled"]);
+    expect((await stripe.subscriptions.list({ customer: id, status: "canceled" })).data.map((s) => s.status)).toEqual([
+      "canceled",
+    ]);
     expect((await stripe.subscriptions.list({ customer: id, status: "ended" })).data).toHaveLength(1);
   });
 
@@ -210,13 +272,21 @@ describe("subscriptions, invoices and payment methods", () => {
     expect(numbers.map((n) => n.slice(-4))).toEqual(["0003", "0002", "0001"]);
     expect(new Set(numbers.map((n) => n.split("-")[0])).size).toBe(1);
     for (const invoice of invoices.data) {
-      expect(invoice).toMatchObject({ status: "paid", amount_paid: 4900, amount_due: 4900, amount_remaining: 0, customer: ACME.id, currency: "usd" });
+      expect(invoice).toMatchObject({
+        status: "paid",
+        amount_paid: 4900,
+        amount_due: 4900,
+        amount_remaining: 0,
+        customer: ACME.id,
+        currency: "usd",
+      });
       expect(invoice.hosted_invoice_url).toBe(`${standIn.url}/i/${invoice.id}`);
     }
     const created = invoices.data.map((i) => i.created);
     expect(created).toEqual([...created].sort((a, b) => b - a));
     // One per month: consecutive invoices are 28 to 31 days apart.
-    for (let i = 1; i < created.length; i += 1) expect(((created[i - 1] ?? 0) - (created[i] ?? 0)) / 86400).toBeGreaterThanOrEqual(28);
+    for (let i = 1; i < created.length; i += 1)
+      expect(((created[i - 1] ?? 0) - (created[i] ?? 0)) / 86400).toBeGreaterThanOrEqual(28);
     expect(newest.parent?.subscription_details?.subscription).toBe((await subscriptionOf(ACME.id)).id);
 
     const page = await fetch(newest.hosted_invoice_url ?? "");
@@ -229,7 +299,10 @@ describe("subscriptions, invoices and payment methods", () => {
     const firstPage = await stripe.invoices.list({ customer: ACME.id, limit: 2 });
     expect(firstPage.has_more).toBe(true);
     expect(await stripe.invoices.retrieve(newest.id)).toEqual({ ...newest });
-    expect(await failure(stripe.invoices.retrieve("in_missing"))).toMatchObject({ statusCode: 404, message: "No such invoice: 'in_missing'" });
+    expect(await failure(stripe.invoices.retrieve("in_missing"))).toMatchObject({
+      statusCode: 404,
+      message: "No such invoice: 'in_missing'",
+    });
   });
 
   it("serves the default card and expands it on the customer", async () => {
@@ -238,23 +311,52 @@ describe("subscriptions, invoices and payment methods", () => {
     expect(pmId).toMatch(/^pm_\w{24}$/);
     const pm = await stripe.paymentMethods.retrieve(String(pmId));
     expect(keysOf(pm)).toEqual(keysOf(fixtures.payment_method));
-    expect(pm).toMatchObject({ object: "payment_method", type: "card", customer: ACME.id, card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2031 } });
-    const expanded = (await stripe.customers.retrieve(ACME.id, { expand: ["invoice_settings.default_payment_method"] })) as Stripe.Customer;
+    expect(pm).toMatchObject({
+      object: "payment_method",
+      type: "card",
+      customer: ACME.id,
+      card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2031 },
+    });
+    const expanded = (await stripe.customers.retrieve(ACME.id, {
+      expand: ["invoice_settings.default_payment_method"],
+    })) as Stripe.Customer;
     expect(expanded.invoice_settings.default_payment_method).toEqual({ ...pm });
-    const withSubscriptions = (await stripe.customers.retrieve(ACME.id, { expand: ["subscriptions"] })) as Stripe.Customer;
+    const withSubscriptions = (await stripe.customers.retrieve(ACME.id, {
+      expand: ["subscriptions"],
+    })) as Stripe.Customer;
     expect(withSubscriptions.subscriptions?.data.map((s) => s.status)).toEqual(["active"]);
-    expect(await failure(stripe.paymentMethods.retrieve("pm_missing"))).toMatchObject({ statusCode: 404, message: "No such PaymentMethod: 'pm_missing'" });
+    expect(await failure(stripe.paymentMethods.retrieve("pm_missing"))).toMatchObject({
+      statusCode: 404,
+      message: "No such PaymentMethod: 'pm_missing'",
+    });
   });
 });
 
 describe("seeding through the control endpoint", () => {
   it("starts a re-seeded customer's billing afresh, and validates the billing fields", async () => {
     const id = await customer({ invoices: 2 });
-    await control("POST", "customers", { id, name: "Again", subscription: { price: "price_business_monthly", status: "trialing" } }, 201);
-    expect((await stripe.subscriptions.list({ customer: id, status: "all" })).data.map((s) => [s.status, s.items.data[0]?.price.id])).toEqual([["trialing", "price_business_monthly"]]);
+    await control(
+      "POST",
+      "customers",
+      { id, name: "Again", subscription: { price: "price_business_monthly", status: "trialing" } },
+      201,
+    );
+    expect(
+      (await stripe.subscriptions.list({ customer: id, status: "all" })).data.map((s) => [
+        s.status,
+        s.items.data[0]?.price.id,
+      ]),
+    ).toEqual([["trialing", "price_business_monthly"]]);
     expect((await stripe.invoices.list({ customer: id })).data).toEqual([]);
-    expect(((await stripe.customers.retrieve(id)) as Stripe.Customer).invoice_settings.default_payment_method).toBeNull();
-    const bad = await control<{ error: string }>("POST", "customers", { id, name: "Bad", subscription: { price: "price_nope" } }, 400);
+    expect(
+      ((await stripe.customers.retrieve(id)) as Stripe.Customer).invoice_settings.default_payment_method,
+    ).toBeNull();
+    const bad = await control<{ error: string }>(
+      "POST",
+      "customers",
+      { id, name: "Bad", subscription: { price: "price_nope" } },
+      400,
+    );
     expect(bad.error).toBe("subscription.price must be a catalog price id");
     // Seeding is arranging state, not something that happened at Stripe: no events.
     expect(await delivered()).toEqual([]);
@@ -267,12 +369,30 @@ describe("portal sessions for subscription flows", () => {
     for (const [type, body] of [
       ["subscription_cancel", { subscription: foreign }],
       ["subscription_update", { subscription: foreign }],
-      ["subscription_update_confirm", { subscription: foreign, items: [{ id: "si_x", price: "price_business_monthly" }] }],
+      [
+        "subscription_update_confirm",
+        { subscription: foreign, items: [{ id: "si_x", price: "price_business_monthly" }] },
+      ],
     ] as const) {
-      const error = await failure(stripe.billingPortal.sessions.create({ customer: ACME.id, flow_data: { type, [type]: body } as Stripe.BillingPortal.SessionCreateParams.FlowData }));
-      expect(error).toMatchObject({ statusCode: 400, code: "resource_missing", param: `flow_data[${type}][subscription]`, message: `No such subscription: '${foreign}'` });
+      const error = await failure(
+        stripe.billingPortal.sessions.create({
+          customer: ACME.id,
+          flow_data: { type, [type]: body } as Stripe.BillingPortal.SessionCreateParams.FlowData,
+        }),
+      );
+      expect(error).toMatchObject({
+        statusCode: 400,
+        code: "resource_missing",
+        param: `flow_data[${type}][subscription]`,
+        message: `No such subscription: '${foreign}'`,
+      });
     }
-    const missing = await failure(stripe.billingPortal.sessions.create({ customer: ACME.id, flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: "sub_x" } } }));
+    const missing = await failure(
+      stripe.billingPortal.sessions.create({
+        customer: ACME.id,
+        flow_data: { type: "subscription_cancel", subscription_cancel: { subscription: "sub_x" } },
+      }),
+    );
     expect(missing).toMatchObject({ code: "resource_missing", message: "No such subscription: 'sub_x'" });
     expect((await control<{ sessionsCreated: number }>("GET", "counters")).sessionsCreated).toBe(0);
   });
@@ -281,8 +401,17 @@ describe("portal sessions for subscription flows", () => {
     const id = await customer();
     const subscription = (await subscriptionOf(id)).id;
     await simulate(id, "cancel_now");
-    const error = await failure(stripe.billingPortal.sessions.create({ customer: id, flow_data: { type: "subscription_cancel", subscription_cancel: { subscription } } }));
-    expect(error).toMatchObject({ statusCode: 400, type: "StripeInvalidRequestError", param: "flow_data[subscription_cancel][subscription]" });
+    const error = await failure(
+      stripe.billingPortal.sessions.create({
+        customer: id,
+        flow_data: { type: "subscription_cancel", subscription_cancel: { subscription } },
+      }),
+    );
+    expect(error).toMatchObject({
+      statusCode: 400,
+      type: "StripeInvalidRequestError",
+      param: "flow_data[subscription_cancel][subscription]",
+    });
   });
 });
 
@@ -300,7 +429,12 @@ describe("hosted portal page", () => {
     expect(testId(html, "portal-plan")).toBe("Pro");
     expect(testId(html, "portal-subscription-status")).toBe("active");
     const end = (await subscriptionOf(ACME.id)).items.data[0]?.current_period_end ?? 0;
-    const date = new Date(end * 1000).toLocaleDateString("en-US", { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" });
+    const date = new Date(end * 1000).toLocaleDateString("en-US", {
+      timeZone: "UTC",
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+    });
     expect(testId(html, "portal-renewal")).toBe(`Renews on ${date}`);
     expect(testId(html, "portal-card")).toBe("Visa •••• 4242");
     expect(buttons(html)).toEqual(["Update plan", "Cancel subscription", "Update payment method"]);
@@ -309,7 +443,11 @@ describe("hosted portal page", () => {
     expect(html).not.toContain("<script");
     expect(buttons((await page("/cancel")).html)).toEqual(["Confirm cancellation"]);
     expect(buttons((await page("/plan")).html)).toEqual(["Switch to Starter", "Switch to Business"]);
-    expect(buttons((await page("/payment-method")).html)).toEqual(["Use Visa ending 4242", "Use Mastercard ending 4444", "Use Amex ending 0005"]);
+    expect(buttons((await page("/payment-method")).html)).toEqual([
+      "Use Visa ending 4242",
+      "Use Mastercard ending 4444",
+      "Use Amex ending 0005",
+    ]);
     // Page views are not API calls: only the session and the subscription lookup count.
     expect(await control("GET", "counters")).toMatchObject({ total: 2, calls: { "GET /p/session": 4 } });
   });
@@ -327,7 +465,11 @@ describe("hosted portal page", () => {
     const after = dataObject<Stripe.Subscription>(updated);
     const end = after.items.data[0]?.current_period_end;
     expect(after).toMatchObject({ customer: id, cancel_at_period_end: true, cancel_at: end, status: "active" });
-    expect(updated.data.previous_attributes).toMatchObject({ cancel_at_period_end: false, cancel_at: null, canceled_at: null });
+    expect(updated.data.previous_attributes).toMatchObject({
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+    });
     expect(updated.request?.id).toMatch(/^req_/);
     expect((await stripe.subscriptions.retrieve(after.id)).cancel_at_period_end).toBe(true);
     const home = (await page()).html;
@@ -342,7 +484,9 @@ describe("hosted portal page", () => {
     const id = await customer();
     const before = await subscriptionOf(id);
     const { session } = await portal(id);
-    expect((await post(`${session.url}/plan`, { subscription: before.id, price: "price_business_monthly" })).status).toBe(303);
+    expect(
+      (await post(`${session.url}/plan`, { subscription: before.id, price: "price_business_monthly" })).status,
+    ).toBe(303);
     const events = await delivered();
     expect(types(events)).toEqual(["customer.subscription.updated", "invoice.finalized", "invoice.paid"]);
     const [updated, finalized, paid] = events;
@@ -353,7 +497,11 @@ describe("hosted portal page", () => {
     expect(invoice).toMatchObject({ status: "open", billing_reason: "subscription_update", customer: id });
     expect(invoice.amount_due).toBeGreaterThan(0);
     expect(invoice.amount_due).toBeLessThanOrEqual(19900 - 4900);
-    expect(dataObject<Stripe.Invoice>(paid!)).toMatchObject({ id: invoice.id, status: "paid", amount_paid: invoice.amount_due });
+    expect(dataObject<Stripe.Invoice>(paid!)).toMatchObject({
+      id: invoice.id,
+      status: "paid",
+      amount_paid: invoice.amount_due,
+    });
     const after = await stripe.subscriptions.retrieve(before.id);
     expect(after.items.data[0]?.price.id).toBe("price_business_monthly");
     expect(after.latest_invoice).toBe(invoice.id);
@@ -367,12 +515,19 @@ describe("hosted portal page", () => {
     expect(testId((await page()).html, "portal-subscription-status")).toBe("past_due");
     expect((await post(`${session.url}/payment-method`, { card: "mastercard" })).status).toBe(303);
     const events = await delivered();
-    expect(types(events)).toEqual(["payment_method.attached", "customer.updated", "invoice.paid", "customer.subscription.updated"]);
+    expect(types(events)).toEqual([
+      "payment_method.attached",
+      "customer.updated",
+      "invoice.paid",
+      "customer.subscription.updated",
+    ]);
     const [attached, customerUpdated, paid, subscriptionUpdated] = events;
     const pm = dataObject<Stripe.PaymentMethod>(attached!);
     expect(pm).toMatchObject({ customer: id, card: { brand: "mastercard", last4: "4444" } });
     expect(dataObject<Stripe.Customer>(customerUpdated!).invoice_settings.default_payment_method).toBe(pm.id);
-    expect(customerUpdated!.data.previous_attributes).toEqual({ invoice_settings: { default_payment_method: expect.stringMatching(/^pm_/) } });
+    expect(customerUpdated!.data.previous_attributes).toEqual({
+      invoice_settings: { default_payment_method: expect.stringMatching(/^pm_/) },
+    });
     expect(dataObject<Stripe.Invoice>(paid!)).toMatchObject({ id: open[0]?.id, status: "paid" });
     expect(dataObject<Stripe.Subscription>(subscriptionUpdated!).status).toBe("active");
     expect(subscriptionUpdated!.data.previous_attributes).toMatchObject({ status: "past_due" });
@@ -386,7 +541,9 @@ describe("hosted portal page", () => {
     const { session } = await portal(id);
     await post(`${session.url}/payment-method`, { card: "amex" });
     expect(types(await delivered())).toEqual(["payment_method.attached", "customer.updated"]);
-    const expanded = (await stripe.customers.retrieve(id, { expand: ["invoice_settings.default_payment_method"] })) as Stripe.Customer;
+    const expanded = (await stripe.customers.retrieve(id, {
+      expand: ["invoice_settings.default_payment_method"],
+    })) as Stripe.Customer;
     expect(expanded.invoice_settings.default_payment_method).toMatchObject({ card: { brand: "amex", last4: "0005" } });
   });
 
@@ -394,7 +551,11 @@ describe("hosted portal page", () => {
     const id = await customer();
     const subscription = (await subscriptionOf(id)).id;
     const { session, page } = await portal(id, {
-      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription }, after_completion: { type: "redirect", redirect: { return_url: "https://app.example.com/billing?canceled=1" } } },
+      flow_data: {
+        type: "subscription_cancel",
+        subscription_cancel: { subscription },
+        after_completion: { type: "redirect", redirect: { return_url: "https://app.example.com/billing?canceled=1" } },
+      },
     });
     const { html } = await page();
     expect(testId(html, "portal-flow")).toBe("subscription_cancel");
@@ -407,9 +568,19 @@ describe("hosted portal page", () => {
   it("confirms a flow with the hosted confirmation and its custom message", async () => {
     const id = await customer();
     const { session, page } = await portal(id, {
-      flow_data: { type: "payment_method_update", after_completion: { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Thanks, card saved." } } },
+      flow_data: {
+        type: "payment_method_update",
+        after_completion: {
+          type: "hosted_confirmation",
+          hosted_confirmation: { custom_message: "Thanks, card saved." },
+        },
+      },
     });
-    expect(buttons((await page()).html)).toEqual(["Use Visa ending 4242", "Use Mastercard ending 4444", "Use Amex ending 0005"]);
+    expect(buttons((await page()).html)).toEqual([
+      "Use Visa ending 4242",
+      "Use Mastercard ending 4444",
+      "Use Amex ending 0005",
+    ]);
     const done = await post(`${session.url}/payment-method`, { card: "visa" });
     expect(done.status).toBe(303);
     const confirmation = await fetch(new URL(done.location ?? "", session.url)).then((r) => r.text());
@@ -421,12 +592,17 @@ describe("hosted portal page", () => {
   it("offers the plan picker for subscription_update and a single confirmation for subscription_update_confirm", async () => {
     const id = await customer();
     const subscription = await subscriptionOf(id);
-    const update = await portal(id, { flow_data: { type: "subscription_update", subscription_update: { subscription: subscription.id } } });
+    const update = await portal(id, {
+      flow_data: { type: "subscription_update", subscription_update: { subscription: subscription.id } },
+    });
     expect(buttons((await update.page()).html)).toEqual(["Switch to Starter", "Switch to Business"]);
     const confirm = await portal(id, {
       flow_data: {
         type: "subscription_update_confirm",
-        subscription_update_confirm: { subscription: subscription.id, items: [{ id: subscription.items.data[0]?.id ?? "", price: "price_starter_monthly" }] },
+        subscription_update_confirm: {
+          subscription: subscription.id,
+          items: [{ id: subscription.items.data[0]?.id ?? "", price: "price_starter_monthly" }],
+        },
       },
     });
     expect(buttons((await confirm.page()).html)).toEqual(["Switch to Starter"]);
@@ -478,9 +654,18 @@ describe("simulated billing events", () => {
 
   it("payment_failed: an open invoice whose charge failed, and the subscription past_due", async () => {
     const id = await customer();
-    const events = await expectDelivered(await simulate(id, "payment_failed"), ["invoice.finalized", "invoice.payment_failed", "customer.subscription.updated"]);
+    const events = await expectDelivered(await simulate(id, "payment_failed"), [
+      "invoice.finalized",
+      "invoice.payment_failed",
+      "customer.subscription.updated",
+    ]);
     const invoice = dataObject<Stripe.Invoice>(events[1]!);
-    expect(invoice).toMatchObject({ status: "open", attempt_count: 1, amount_remaining: 4900, billing_reason: "subscription_cycle" });
+    expect(invoice).toMatchObject({
+      status: "open",
+      attempt_count: 1,
+      amount_remaining: 4900,
+      billing_reason: "subscription_cycle",
+    });
     expect(invoice.next_payment_attempt).toBeGreaterThan(Date.now() / 1000);
     expect(events[2]!.data.previous_attributes).toMatchObject({ status: "active" });
     expect((await subscriptionOf(id)).status).toBe("past_due");
@@ -489,29 +674,47 @@ describe("simulated billing events", () => {
   it("renew: a paid invoice for a new period", async () => {
     const id = await customer();
     const before = await subscriptionOf(id);
-    const events = await expectDelivered(await simulate(id, "renew"), ["invoice.finalized", "invoice.paid", "customer.subscription.updated"]);
+    const events = await expectDelivered(await simulate(id, "renew"), [
+      "invoice.finalized",
+      "invoice.paid",
+      "customer.subscription.updated",
+    ]);
     expect(dataObject<Stripe.Invoice>(events[1]!)).toMatchObject({ status: "paid", amount_paid: 4900 });
     const after = await stripe.subscriptions.retrieve(before.id);
-    expect(after.items.data[0]?.current_period_start).toBeGreaterThan(before.items.data[0]?.current_period_start ?? Infinity);
+    expect(after.items.data[0]?.current_period_start).toBeGreaterThan(
+      before.items.data[0]?.current_period_start ?? Infinity,
+    );
     expect(after.latest_invoice).toBe(dataObject<Stripe.Invoice>(events[1]!).id);
     expect(await stripe.invoices.list({ customer: id })).toMatchObject({ data: [{ status: "paid" }] });
   });
 
   it("trial_will_end for a trialing subscription only", async () => {
-    const trial = await customer({ subscription: { price: "price_business_monthly", status: "trialing", trialDays: 3 } });
-    const events = await expectDelivered(await simulate(trial, "trial_will_end"), ["customer.subscription.trial_will_end"]);
+    const trial = await customer({
+      subscription: { price: "price_business_monthly", status: "trialing", trialDays: 3 },
+    });
+    const events = await expectDelivered(await simulate(trial, "trial_will_end"), [
+      "customer.subscription.trial_will_end",
+    ]);
     const subscription = dataObject<Stripe.Subscription>(events[0]!);
     expect(subscription.status).toBe("trialing");
     expect((subscription.trial_end ?? 0) - Date.now() / 1000).toBeGreaterThan(2.9 * 86400);
     const active = await customer();
-    const refused = await control<{ error: string }>("POST", "simulate", { customer: active, action: "trial_will_end" }, 400);
+    const refused = await control<{ error: string }>(
+      "POST",
+      "simulate",
+      { customer: active, action: "trial_will_end" },
+      400,
+    );
     expect(refused.error).toMatch(/is active; this needs trialing/);
   });
 
   it("cancel_now: customer.subscription.deleted", async () => {
     const id = await customer();
     const events = await expectDelivered(await simulate(id, "cancel_now"), ["customer.subscription.deleted"]);
-    expect(dataObject<Stripe.Subscription>(events[0]!)).toMatchObject({ status: "canceled", ended_at: expect.any(Number) });
+    expect(dataObject<Stripe.Subscription>(events[0]!)).toMatchObject({
+      status: "canceled",
+      ended_at: expect.any(Number),
+    });
   });
 
   it("pause and resume", async () => {
@@ -525,16 +728,30 @@ describe("simulated billing events", () => {
 
   it("subscribe: a new subscription and its paid first invoice", async () => {
     const id = await customer({ subscription: undefined });
-    const events = await expectDelivered(await simulate(id, "subscribe", { price: "price_starter_monthly" }), ["customer.subscription.created", "invoice.finalized", "invoice.paid"]);
+    const events = await expectDelivered(await simulate(id, "subscribe", { price: "price_starter_monthly" }), [
+      "customer.subscription.created",
+      "invoice.finalized",
+      "invoice.paid",
+    ]);
     const subscription = dataObject<Stripe.Subscription>(events[0]!);
-    expect(subscription).toMatchObject({ customer: id, status: "active", items: { data: [{ price: { id: "price_starter_monthly" } }] } });
-    expect(dataObject<Stripe.Invoice>(events[2]!)).toMatchObject({ billing_reason: "subscription_create", amount_paid: 1000 });
+    expect(subscription).toMatchObject({
+      customer: id,
+      status: "active",
+      items: { data: [{ price: { id: "price_starter_monthly" } }] },
+    });
+    expect(dataObject<Stripe.Invoice>(events[2]!)).toMatchObject({
+      billing_reason: "subscription_create",
+      amount_paid: 1000,
+    });
     expect((await stripe.subscriptions.list({ customer: id })).data.map((s) => s.id)).toEqual([subscription.id]);
   });
 
   it("detach_card: payment_method.detached and the customer without a default", async () => {
     const id = await customer();
-    const events = await expectDelivered(await simulate(id, "detach_card"), ["payment_method.detached", "customer.updated"]);
+    const events = await expectDelivered(await simulate(id, "detach_card"), [
+      "payment_method.detached",
+      "customer.updated",
+    ]);
     expect(dataObject<Stripe.PaymentMethod>(events[0]!).customer).toBeNull();
     expect(events[0]!.data.previous_attributes).toEqual({ customer: id });
     expect(dataObject<Stripe.Customer>(events[1]!).invoice_settings.default_payment_method).toBeNull();
@@ -544,15 +761,21 @@ describe("simulated billing events", () => {
 
   it("set_metadata: customer.updated with the old metadata as previous_attributes", async () => {
     const id = await customer({ metadata: { company_id: "right-co" } });
-    const events = await expectDelivered(await simulate(id, "set_metadata", { metadata: { company_id: "wrong-co" } }), ["customer.updated"]);
+    const events = await expectDelivered(await simulate(id, "set_metadata", { metadata: { company_id: "wrong-co" } }), [
+      "customer.updated",
+    ]);
     expect(dataObject<Stripe.Customer>(events[0]!).metadata).toEqual({ company_id: "wrong-co" });
     expect(events[0]!.data.previous_attributes).toEqual({ metadata: { company_id: "right-co" } });
     expect(((await stripe.customers.retrieve(id)) as Stripe.Customer).metadata).toEqual({ company_id: "wrong-co" });
   });
 
   it("refuses unknown customers and actions", async () => {
-    expect(await control<{ error: string }>("POST", "simulate", { customer: "cus_nope", action: "renew" }, 400)).toEqual({ error: "No such customer: 'cus_nope'" });
-    expect((await control<{ error: string }>("POST", "simulate", { customer: ACME.id, action: "explode" }, 400)).error).toMatch(/^action must be one of payment_failed, renew/);
+    expect(
+      await control<{ error: string }>("POST", "simulate", { customer: "cus_nope", action: "renew" }, 400),
+    ).toEqual({ error: "No such customer: 'cus_nope'" });
+    expect(
+      (await control<{ error: string }>("POST", "simulate", { customer: ACME.id, action: "explode" }, 400)).error,
+    ).toMatch(/^action must be one of payment_failed, renew/);
   });
 
   it("deleting a customer through the API cancels its subscription and sends customer.deleted", async () => {
@@ -561,15 +784,22 @@ describe("simulated billing events", () => {
     const events = await delivered();
     expect(types(events)).toEqual(["customer.subscription.deleted", "customer.deleted"]);
     // Both name the API request that caused them.
-    for (const event of events) expect(event.request).toEqual({ id: deleted.lastResponse.requestId, idempotency_key: null });
+    for (const event of events)
+      expect(event.request).toEqual({ id: deleted.lastResponse.requestId, idempotency_key: null });
     expect(dataObject<Stripe.Customer>(events[1]!)).toMatchObject({ id, object: "customer" });
   });
 });
 
 // ---- webhook delivery -----------------------------------------------------
 
-type Delivery = { event: string; type: string; attempts: Array<{ status: number | "error"; at: number; signature: string }>; delivered: boolean };
-const deliveryOf = async (eventId: string) => (await control<Delivery[]>("GET", "deliveries")).find((d) => d.event === eventId);
+type Delivery = {
+  event: string;
+  type: string;
+  attempts: Array<{ status: number | "error"; at: number; signature: string }>;
+  delivered: boolean;
+};
+const deliveryOf = async (eventId: string) =>
+  (await control<Delivery[]>("GET", "deliveries")).find((d) => d.event === eventId);
 
 describe("webhook delivery", () => {
   it("sends Stripe-shaped events, signed as Stripe signs them", async () => {
@@ -579,10 +809,18 @@ describe("webhook delivery", () => {
     const last = received.at(-1);
     expect(last?.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     // The same payload with another secret does not verify.
-    expect(() => verifier.webhooks.constructEvent(JSON.stringify(last?.event), last?.signature ?? "", "whsec_other")).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() =>
+      verifier.webhooks.constructEvent(JSON.stringify(last?.event), last?.signature ?? "", "whsec_other"),
+    ).toThrow(Stripe.errors.StripeSignatureVerificationError);
     for (const event of events) {
       expect(keysOf(event)).toEqual(keysOf(fixtures.event));
-      expect(event).toMatchObject({ object: "event", api_version: Stripe.API_VERSION, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } });
+      expect(event).toMatchObject({
+        object: "event",
+        api_version: Stripe.API_VERSION,
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+      });
       expect(event.id).toMatch(/^evt_\w{24}$/);
     }
     // created is strictly increasing, so a receiver can order events by it.
@@ -611,8 +849,14 @@ describe("webhook delivery", () => {
     forcedStatuses.push(500, 502, 503, 504);
     const [event] = (await simulate(id, "set_metadata", { metadata: { b: "1" } })).events;
     expect(await delivered()).toEqual([]);
-    expect(await deliveryOf(event!.id)).toMatchObject({ delivered: false, attempts: [{ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }] });
-    expect(await control("POST", `events/${event!.id}/resend`, undefined, 202)).toEqual({ id: event!.id, queued: true });
+    expect(await deliveryOf(event!.id)).toMatchObject({
+      delivered: false,
+      attempts: [{ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }],
+    });
+    expect(await control("POST", `events/${event!.id}/resend`, undefined, 202)).toEqual({
+      id: event!.id,
+      queued: true,
+    });
     expect((await delivered()).map((e) => e.id)).toEqual([event!.id]);
     expect((await deliveryOf(event!.id))?.delivered).toBe(true);
   });
@@ -622,7 +866,10 @@ describe("webhook delivery", () => {
     await control("POST", "webhook", { url: "http://127.0.0.1:1/nothing-listens-here", secret: SECRET });
     const [event] = (await simulate(id, "set_metadata", { metadata: { c: "1" } })).events;
     await flush();
-    expect(await deliveryOf(event!.id)).toMatchObject({ delivered: false, attempts: [{ status: "error" }, { status: "error" }, { status: "error" }, { status: "error" }] });
+    expect(await deliveryOf(event!.id)).toMatchObject({
+      delivered: false,
+      attempts: [{ status: "error" }, { status: "error" }, { status: "error" }, { status: "error" }],
+    });
   });
 
   it("duplicate: each of the next events arrives twice, the copy after the original", async () => {
@@ -676,7 +923,11 @@ describe("webhook delivery", () => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const event = verifier.webhooks.constructEvent(Buffer.concat(chunks).toString("utf8"), String(req.headers["stripe-signature"]), "whsec_second");
+        const event = verifier.webhooks.constructEvent(
+          Buffer.concat(chunks).toString("utf8"),
+          String(req.headers["stripe-signature"]),
+          "whsec_second",
+        );
         other.push(event.type);
         res.writeHead(204).end();
       });
@@ -684,7 +935,10 @@ describe("webhook delivery", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      expect(await control("POST", "webhook", { url, secret: "whsec_second" })).toEqual({ url, secret: "whsec_second" });
+      expect(await control("POST", "webhook", { url, secret: "whsec_second" })).toEqual({
+        url,
+        secret: "whsec_second",
+      });
       await simulate(id, "cancel_now");
       await flush();
       expect(other).toEqual(["customer.subscription.deleted"]);

@@ -17,35 +17,106 @@ const SEEDED = {
 const GONE = { id: "cus_SeededGone0001", name: "Gone Ltd", deleted: true };
 
 // Top-level keys of the reference fixtures (stripe-fixtures3.json) for these objects.
-const SESSION_KEYS = ["configuration", "created", "customer", "customer_account", "flow", "id", "livemode", "locale", "object", "on_behalf_of", "return_url", "url"];
-const FLOW_KEYS = ["after_completion", "subscription_cancel", "subscription_update", "subscription_update_confirm", "type"];
-const CONFIGURATION_KEYS = ["active", "application", "business_profile", "created", "default_return_url", "features", "id", "is_default", "livemode", "login_page", "metadata", "name", "object", "updated"];
+const SESSION_KEYS = [
+  "configuration",
+  "created",
+  "customer",
+  "customer_account",
+  "flow",
+  "id",
+  "livemode",
+  "locale",
+  "object",
+  "on_behalf_of",
+  "return_url",
+  "url",
+];
+const FLOW_KEYS = [
+  "after_completion",
+  "subscription_cancel",
+  "subscription_update",
+  "subscription_update_confirm",
+  "type",
+];
+const CONFIGURATION_KEYS = [
+  "active",
+  "application",
+  "business_profile",
+  "created",
+  "default_return_url",
+  "features",
+  "id",
+  "is_default",
+  "livemode",
+  "login_page",
+  "metadata",
+  "name",
+  "object",
+  "updated",
+];
 const CUSTOMER_KEYS = [
-  "address", "balance", "created", "currency", "customer_account", "default_source", "delinquent", "description", "discount", "email", "id",
-  "invoice_prefix", "invoice_settings", "livemode", "metadata", "name", "next_invoice_sequence", "object", "phone", "preferred_locales",
-  "shipping", "tax_exempt", "test_clock",
+  "address",
+  "balance",
+  "created",
+  "currency",
+  "customer_account",
+  "default_source",
+  "delinquent",
+  "description",
+  "discount",
+  "email",
+  "id",
+  "invoice_prefix",
+  "invoice_settings",
+  "livemode",
+  "metadata",
+  "name",
+  "next_invoice_sequence",
+  "object",
+  "phone",
+  "preferred_locales",
+  "shipping",
+  "tax_exempt",
+  "test_clock",
 ];
 
 let standIn: StripeStandIn;
 let stripe: Stripe;
 
 function client(options: Stripe.StripeConfig = {}, key = "sk_test_standin"): Stripe {
-  return new Stripe(key, { host: "127.0.0.1", port: standIn.port, protocol: "http", maxNetworkRetries: 2, apiVersion: Stripe.API_VERSION, ...options });
+  return new Stripe(key, {
+    host: "127.0.0.1",
+    port: standIn.port,
+    protocol: "http",
+    maxNetworkRetries: 2,
+    apiVersion: Stripe.API_VERSION,
+    ...options,
+  });
 }
 
 async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${standIn.url}/__control/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${standIn.url}/__control/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
   return (await res.json()) as T;
 }
 
 type Counters = { calls: Record<string, number>; total: number; sessionsCreated: number };
 const counters = () => control<Counters>("GET", "counters");
-const fault = (spec: Record<string, unknown>) => control("POST", "faults", { path: "/v1/billing_portal/sessions", ...spec });
+const fault = (spec: Record<string, unknown>) =>
+  control("POST", "faults", { path: "/v1/billing_portal/sessions", ...spec });
 
-
-const createSession = (params: Partial<Stripe.BillingPortal.SessionCreateParams> = {}, options?: Stripe.RequestOptions, sdk = stripe) =>
-  sdk.billingPortal.sessions.create({ customer: SEEDED.id, return_url: "https://app.example.com/billing", ...params }, options);
+const createSession = (
+  params: Partial<Stripe.BillingPortal.SessionCreateParams> = {},
+  options?: Stripe.RequestOptions,
+  sdk = stripe,
+) =>
+  sdk.billingPortal.sessions.create(
+    { customer: SEEDED.id, return_url: "https://app.example.com/billing", ...params },
+    options,
+  );
 
 beforeAll(async () => {
   standIn = await startStripeStandIn({ port: 0, seed: { customers: [SEEDED, GONE] } });
@@ -71,7 +142,9 @@ describe("server", () => {
     const customer = await stripe.customers.retrieve(SEEDED.id);
     expect(customer.lastResponse.apiVersion).toBe(Stripe.API_VERSION);
     expect(customer.lastResponse.requestId).toMatch(/^req_\w{14}$/);
-    const older = await client({ apiVersion: "2025-01-27.acacia" as typeof Stripe.API_VERSION }).customers.retrieve(SEEDED.id);
+    const older = await client({ apiVersion: "2025-01-27.acacia" as typeof Stripe.API_VERSION }).customers.retrieve(
+      SEEDED.id,
+    );
     expect(older.lastResponse.apiVersion).toBe("2025-01-27.acacia");
   });
 
@@ -111,22 +184,42 @@ describe("authentication", () => {
 
 describe("customers", () => {
   it("creates, retrieves and deletes a customer", async () => {
-    const created = await stripe.customers.create({ name: "Initech", email: "ap@initech.test", metadata: { company_id: "initech" }, description: "d" });
+    const created = await stripe.customers.create({
+      name: "Initech",
+      email: "ap@initech.test",
+      metadata: { company_id: "initech" },
+      description: "d",
+    });
     expect(created.id).toMatch(/^cus_\w{14}$/);
     expect(Object.keys(created).sort()).toEqual(CUSTOMER_KEYS);
-    expect(created).toMatchObject({ object: "customer", name: "Initech", email: "ap@initech.test", metadata: { company_id: "initech" }, description: "d", livemode: false });
+    expect(created).toMatchObject({
+      object: "customer",
+      name: "Initech",
+      email: "ap@initech.test",
+      metadata: { company_id: "initech" },
+      description: "d",
+      livemode: false,
+    });
 
     const fetched = await stripe.customers.retrieve(created.id);
     expect(fetched).toEqual({ ...created });
 
-    await expect(stripe.customers.del(created.id)).resolves.toMatchObject({ id: created.id, object: "customer", deleted: true });
+    await expect(stripe.customers.del(created.id)).resolves.toMatchObject({
+      id: created.id,
+      object: "customer",
+      deleted: true,
+    });
     expect(await stripe.customers.retrieve(created.id)).toEqual({ id: created.id, object: "customer", deleted: true });
     const again = await failure(stripe.customers.del(created.id));
     expect(again.statusCode).toBe(404);
   });
 
   it("serves seeded customers and ones added through the control endpoint", async () => {
-    expect(await stripe.customers.retrieve(SEEDED.id)).toMatchObject({ name: SEEDED.name, email: SEEDED.email, metadata: SEEDED.metadata });
+    expect(await stripe.customers.retrieve(SEEDED.id)).toMatchObject({
+      name: SEEDED.name,
+      email: SEEDED.email,
+      metadata: SEEDED.metadata,
+    });
     await control("POST", "customers", { id: "cus_ControlMade001", name: "Hooli" });
     expect(await stripe.customers.retrieve("cus_ControlMade001")).toMatchObject({ name: "Hooli", email: null });
   });
@@ -134,7 +227,12 @@ describe("customers", () => {
   it("reports an unknown customer as resource_missing", async () => {
     const error = await failure(stripe.customers.retrieve("cus_nope"));
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(error).toMatchObject({ statusCode: 404, code: "resource_missing", param: "id", message: "No such customer: 'cus_nope'" });
+    expect(error).toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+      param: "id",
+      message: "No such customer: 'cus_nope'",
+    });
     expect(error.doc_url).toBe("https://stripe.com/docs/error-codes/resource-missing");
   });
 });
@@ -153,7 +251,12 @@ describe("portal configurations", () => {
       default_return_url: "https://app.example.com/billing",
       metadata: { purpose: "test" },
     });
-    expect(made).toMatchObject({ is_default: false, active: true, default_return_url: "https://app.example.com/billing", metadata: { purpose: "test" } });
+    expect(made).toMatchObject({
+      is_default: false,
+      active: true,
+      default_return_url: "https://app.example.com/billing",
+      metadata: { purpose: "test" },
+    });
     expect(made.features.invoice_history.enabled).toBe(true);
     expect(made.features.customer_update.allowed_updates).toEqual(["email"]);
     expect(made.features.subscription_cancel.enabled).toBe(false);
@@ -162,7 +265,9 @@ describe("portal configurations", () => {
     const all = await stripe.billingPortal.configurations.list({ limit: 1 });
     expect(all).toMatchObject({ object: "list", has_more: true, url: "/v1/billing_portal/configurations" });
     expect(all.data.map((c) => c.id)).toEqual([made.id]);
-    expect((await stripe.billingPortal.configurations.list({ is_default: false })).data.map((c) => c.id)).toContain(made.id);
+    expect((await stripe.billingPortal.configurations.list({ is_default: false })).data.map((c) => c.id)).toContain(
+      made.id,
+    );
   });
 
   it("hides the default configuration once it is removed", async () => {
@@ -190,7 +295,11 @@ describe("portal sessions", () => {
     expect(session.id).toMatch(/^bps_[A-Za-z0-9]{24}$/);
     expect(session.url.startsWith(`${standIn.url}/p/session/`)).toBe(true);
     expect(session.url).not.toContain(session.id);
-    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 1 }, total: 2, sessionsCreated: 1 });
+    expect(await counters()).toMatchObject({
+      calls: { "POST /v1/billing_portal/sessions": 1 },
+      total: 2,
+      sessionsCreated: 1,
+    });
   });
 
   it("uses an explicit configuration and expands it on request", async () => {
@@ -200,11 +309,25 @@ describe("portal sessions", () => {
   });
 
   it.each([
-    ["portal_homepage", { type: "portal_homepage" }, { type: "portal_homepage", redirect: null, hosted_confirmation: null }],
-    ["redirect", { type: "redirect", redirect: { return_url: "https://app.example.com/done" } }, { type: "redirect", redirect: { return_url: "https://app.example.com/done" }, hosted_confirmation: null }],
-    ["hosted_confirmation", { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Thanks!" } }, { type: "hosted_confirmation", redirect: null, hosted_confirmation: { custom_message: "Thanks!" } }],
+    [
+      "portal_homepage",
+      { type: "portal_homepage" },
+      { type: "portal_homepage", redirect: null, hosted_confirmation: null },
+    ],
+    [
+      "redirect",
+      { type: "redirect", redirect: { return_url: "https://app.example.com/done" } },
+      { type: "redirect", redirect: { return_url: "https://app.example.com/done" }, hosted_confirmation: null },
+    ],
+    [
+      "hosted_confirmation",
+      { type: "hosted_confirmation", hosted_confirmation: { custom_message: "Thanks!" } },
+      { type: "hosted_confirmation", redirect: null, hosted_confirmation: { custom_message: "Thanks!" } },
+    ],
   ] as const)("echoes flow_data with after_completion %s", async (_name, afterCompletion, expected) => {
-    const session = await createSession({ flow_data: { type: "payment_method_update", after_completion: afterCompletion } });
+    const session = await createSession({
+      flow_data: { type: "payment_method_update", after_completion: afterCompletion },
+    });
     expect(Object.keys(session.flow ?? {})).toEqual(expect.arrayContaining(FLOW_KEYS));
     expect(session.flow).toMatchObject({
       type: "payment_method_update",
@@ -220,7 +343,10 @@ describe("portal sessions", () => {
     const subscription = (await stripe.subscriptions.list({ customer: SEEDED.id })).data[0]?.id ?? "";
     expect(subscription).toMatch(/^sub_\w{24}$/);
     const cancel = await createSession({
-      flow_data: { type: "subscription_cancel", subscription_cancel: { subscription, retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } } },
+      flow_data: {
+        type: "subscription_cancel",
+        subscription_cancel: { subscription, retention: { type: "coupon_offer", coupon_offer: { coupon: "SAVE" } } },
+      },
     });
     expect(cancel.flow).toMatchObject({
       type: "subscription_cancel",
@@ -228,10 +354,23 @@ describe("portal sessions", () => {
       after_completion: { type: "portal_homepage" },
     });
     const confirm = await createSession({
-      flow_data: { type: "subscription_update_confirm", subscription_update_confirm: { subscription, items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C" }] } },
+      flow_data: {
+        type: "subscription_update_confirm",
+        subscription_update_confirm: {
+          subscription,
+          items: [{ id: "si_1", price: "price_1", quantity: 2 }],
+          discounts: [{ coupon: "C" }],
+        },
+      },
     });
-    expect(confirm.flow?.subscription_update_confirm).toEqual({ subscription, items: [{ id: "si_1", price: "price_1", quantity: 2 }], discounts: [{ coupon: "C", promotion_code: null }] });
-    const update = await createSession({ flow_data: { type: "subscription_update", subscription_update: { subscription } } });
+    expect(confirm.flow?.subscription_update_confirm).toEqual({
+      subscription,
+      items: [{ id: "si_1", price: "price_1", quantity: 2 }],
+      discounts: [{ coupon: "C", promotion_code: null }],
+    });
+    const update = await createSession({
+      flow_data: { type: "subscription_update", subscription_update: { subscription } },
+    });
     expect(update.flow?.subscription_update).toEqual({ subscription });
   });
 
@@ -243,19 +382,35 @@ describe("portal sessions", () => {
   };
 
   it("requires a redirect return_url for redirect after_completion", async () => {
-    const error = await invalid({ flow_data: { type: "payment_method_update", after_completion: { type: "redirect" } } });
+    const error = await invalid({
+      flow_data: { type: "payment_method_update", after_completion: { type: "redirect" } },
+    });
     expect(error).toMatchObject({ code: "parameter_missing", param: "flow_data[after_completion][redirect]" });
-    const nested = await invalid({ flow_data: { type: "payment_method_update", after_completion: { type: "redirect", redirect: { return_url: "nope" } } } });
+    const nested = await invalid({
+      flow_data: {
+        type: "payment_method_update",
+        after_completion: { type: "redirect", redirect: { return_url: "nope" } },
+      },
+    });
     expect(nested).toMatchObject({ code: "url_invalid", param: "flow_data[after_completion][redirect][return_url]" });
   });
 
   it("requires the object of a subscription flow", async () => {
-    expect(await invalid({ flow_data: { type: "subscription_cancel" } })).toMatchObject({ code: "parameter_missing", param: "flow_data[subscription_cancel]" });
+    expect(await invalid({ flow_data: { type: "subscription_cancel" } })).toMatchObject({
+      code: "parameter_missing",
+      param: "flow_data[subscription_cancel]",
+    });
   });
 
   it("rejects unknown parameters, top-level and nested", async () => {
-    expect(await invalid({ foo: "bar" })).toMatchObject({ code: "parameter_unknown", param: "foo", message: "Received unknown parameter: foo" });
-    expect(await invalid({ flow_data: { type: "payment_method_update", extra: "1" } })).toMatchObject({ param: "flow_data[extra]" });
+    expect(await invalid({ foo: "bar" })).toMatchObject({
+      code: "parameter_unknown",
+      param: "foo",
+      message: "Received unknown parameter: foo",
+    });
+    expect(await invalid({ flow_data: { type: "payment_method_update", extra: "1" } })).toMatchObject({
+      param: "flow_data[extra]",
+    });
   });
 
   it("rejects a locale Stripe does not have", async () => {
@@ -265,22 +420,38 @@ describe("portal sessions", () => {
   });
 
   it("rejects a return_url that is not an absolute URL", async () => {
-    expect(await invalid({ return_url: "/billing" })).toMatchObject({ param: "return_url", message: "Not a valid URL" });
+    expect(await invalid({ return_url: "/billing" })).toMatchObject({
+      param: "return_url",
+      message: "Not a valid URL",
+    });
   });
 
   it("requires a customer", async () => {
     const error = await failure(stripe.billingPortal.sessions.create({ return_url: "https://app.example.com" }));
-    expect(error).toMatchObject({ statusCode: 400, code: "parameter_missing", param: "customer", message: "Missing required param: customer." });
+    expect(error).toMatchObject({
+      statusCode: 400,
+      code: "parameter_missing",
+      param: "customer",
+      message: "Missing required param: customer.",
+    });
   });
 
   it("refuses unknown and deleted customers with a 400", async () => {
     for (const id of ["cus_unknown", GONE.id]) {
-      expect(await invalid({ customer: id })).toMatchObject({ code: "resource_missing", param: "customer", message: `No such customer: '${id}'` });
+      expect(await invalid({ customer: id })).toMatchObject({
+        code: "resource_missing",
+        param: "customer",
+        message: `No such customer: '${id}'`,
+      });
     }
   });
 
   it("refuses an unknown configuration", async () => {
-    expect(await invalid({ configuration: "bpc_missing" })).toMatchObject({ code: "resource_missing", param: "configuration", message: "No such configuration: 'bpc_missing'" });
+    expect(await invalid({ configuration: "bpc_missing" })).toMatchObject({
+      code: "resource_missing",
+      param: "configuration",
+      message: "No such configuration: 'bpc_missing'",
+    });
   });
 
   it("explains a missing default configuration like Stripe", async () => {
@@ -302,7 +473,9 @@ describe("idempotency", () => {
     expect(second.url).toBe(first.url);
     expect(second.lastResponse.headers["idempotent-replayed"]).toBe("true");
     expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 2 }, sessionsCreated: 1 });
-    const recorded = (await control<Array<{ id: string; customer: string }>>("GET", "sessions")).filter((s) => s.id === first.id);
+    const recorded = (await control<Array<{ id: string; customer: string }>>("GET", "sessions")).filter(
+      (s) => s.id === first.id,
+    );
     expect(recorded).toMatchObject([{ id: first.id, customer: SEEDED.id }]);
   });
 
@@ -310,7 +483,9 @@ describe("idempotency", () => {
     await createSession({}, { idempotencyKey: "portal-2" });
     const error = await failure(createSession({ locale: "de" }, { idempotencyKey: "portal-2" }));
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
-    expect(error.message).toMatch(/^Keys for idempotent requests can only be used with the same parameters they were first used with/);
+    expect(error.message).toMatch(
+      /^Keys for idempotent requests can only be used with the same parameters they were first used with/,
+    );
   });
 
   it("stores nothing for a request that failed validation", async () => {
@@ -349,7 +524,11 @@ describe("faults", () => {
     await fault({ count: 2, mode: "status", status: 500 });
     const session = await createSession();
     expect(session.id).toMatch(/^bps_/);
-    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 3 }, total: 3, sessionsCreated: 1 });
+    expect(await counters()).toMatchObject({
+      calls: { "POST /v1/billing_portal/sessions": 3 },
+      total: 3,
+      sessionsCreated: 1,
+    });
   });
 
   it("fails with StripeAPIError when 500s outlast the retries", async () => {
@@ -364,7 +543,9 @@ describe("faults", () => {
     await fault({ count: 2, mode: "drop" });
     const session = await createSession();
     expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 3 }, sessionsCreated: 1 });
-    expect((await control<Array<{ id: string }>>("GET", "sessions")).filter((s) => s.id === session.id)).toHaveLength(1);
+    expect((await control<Array<{ id: string }>>("GET", "sessions")).filter((s) => s.id === session.id)).toHaveLength(
+      1,
+    );
   });
 
   it("drops only after executing: the session exists although the client never heard back", async () => {
@@ -394,7 +575,9 @@ describe("faults", () => {
   it("only hits the path it names, and can be listed and cleared", async () => {
     await fault({ count: 5, mode: "status", status: 503 });
     await stripe.customers.retrieve(SEEDED.id);
-    expect(await control<{ faults: Array<{ remaining: number }> }>("GET", "faults")).toMatchObject({ faults: [{ remaining: 5 }] });
+    expect(await control<{ faults: Array<{ remaining: number }> }>("GET", "faults")).toMatchObject({
+      faults: [{ remaining: 5 }],
+    });
     await control("DELETE", "faults");
     await createSession();
     expect((await counters()).sessionsCreated).toBe(1);
@@ -420,7 +603,9 @@ describe("hosted portal page", () => {
     expect(html).toContain(`<h1>${SEEDED.name}</h1>`);
     expect(html).toContain(`data-testid="portal-customer-id">${SEEDED.id}<`);
     expect(html).toContain(`data-testid="portal-flow">payment_method_update<`);
-    expect(html).toContain(`<a data-testid="portal-return" href="https://app.example.com/billing">Return to app.example.com</a>`);
+    expect(html).toContain(
+      `<a data-testid="portal-return" href="https://app.example.com/billing">Return to app.example.com</a>`,
+    );
     const plain = await (await fetch((await createSession()).url)).text();
     expect(plain).toContain(`data-testid="portal-flow">portal_homepage<`);
     // Page views are counted apart from API calls.

@@ -38,28 +38,71 @@ beforeEach(async () => {
 
 let seq = 0;
 function event(type: string, object: object, created = T0) {
-  return { id: `evt_test_${++seq}`, object: "event", api_version: "2026-10-28.endive", created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } };
+  return {
+    id: `evt_test_${++seq}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  };
 }
 
 function subscription(overrides: Record<string, unknown> = {}) {
   return {
-    id: "sub_acme", object: "subscription", customer: ACME_CUSTOMER, status: "active", cancel_at_period_end: false, cancel_at: null, canceled_at: null,
-    trial_end: null, created: T0 - 86400 * 40, currency: "usd", metadata: {},
-    items: { object: "list", data: [{ id: "si_1", object: "subscription_item", current_period_end: T0 + 86400 * 20, price: { id: "price_pro_monthly", object: "price", nickname: "Pro", unit_amount: 4900, currency: "usd", recurring: { interval: "month" }, product: "prod_pro" } }] },
+    id: "sub_acme",
+    object: "subscription",
+    customer: ACME_CUSTOMER,
+    status: "active",
+    cancel_at_period_end: false,
+    cancel_at: null,
+    canceled_at: null,
+    trial_end: null,
+    created: T0 - 86400 * 40,
+    currency: "usd",
+    metadata: {},
+    items: {
+      object: "list",
+      data: [
+        {
+          id: "si_1",
+          object: "subscription_item",
+          current_period_end: T0 + 86400 * 20,
+          price: {
+            id: "price_pro_monthly",
+            object: "price",
+            nickname: "Pro",
+            unit_amount: 4900,
+            currency: "usd",
+            recurring: { interval: "month" },
+            product: "prod_pro",
+          },
+        },
+      ],
+    },
     ...overrides,
   };
 }
 
 async function deliver(payload: object, opts: { secret?: string; signature?: string | null } = {}) {
   const body = JSON.stringify(payload);
-  const signature = opts.signature === undefined ? signer.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? SECRET }) : opts.signature;
+  const signature =
+    opts.signature === undefined
+      ? signer.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? SECRET })
+      : opts.signature;
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (signature) headers["stripe-signature"] = signature;
   const res = await POST(new Request("http://localhost/api/stripe/webhook", { method: "POST", body, headers }));
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const subRow = async () => (await sql`select status, plan_name, amount, cancel_at_period_end, current_period_end from public.billing_subscriptions where stripe_subscription_id = 'sub_acme'`)[0];
+const subRow = async () =>
+  (
+    await sql`select status, plan_name, amount, cancel_at_period_end, current_period_end from public.billing_subscriptions where stripe_subscription_id = 'sub_acme'`
+  )[0];
 const eventCount = async () => (await sql`select count(*)::int as n from public.stripe_events`)[0]?.n;
 
 describe("signature", () => {
@@ -73,8 +116,16 @@ describe("signature", () => {
   });
 
   test("a signed event is applied", async () => {
-    expect(await deliver(event("customer.subscription.updated", subscription()))).toEqual({ status: 200, body: { received: true, outcome: "applied" } });
-    expect(await subRow()).toMatchObject({ status: "active", plan_name: "Pro", amount: "4900", cancel_at_period_end: false });
+    expect(await deliver(event("customer.subscription.updated", subscription()))).toEqual({
+      status: 200,
+      body: { received: true, outcome: "applied" },
+    });
+    expect(await subRow()).toMatchObject({
+      status: "active",
+      plan_name: "Pro",
+      amount: "4900",
+      cancel_at_period_end: false,
+    });
   });
 });
 
@@ -89,18 +140,42 @@ describe("once only", () => {
   });
 
   test("concurrent deliveries of one event apply it once", async () => {
-    const payload = event("invoice.paid", { id: "in_1", object: "invoice", customer: ACME_CUSTOMER, number: "ACME-0001", status: "paid", amount_due: 4900, amount_paid: 4900, currency: "usd", hosted_invoice_url: "https://invoice.example/in_1", created: T0 });
+    const payload = event("invoice.paid", {
+      id: "in_1",
+      object: "invoice",
+      customer: ACME_CUSTOMER,
+      number: "ACME-0001",
+      status: "paid",
+      amount_due: 4900,
+      amount_paid: 4900,
+      currency: "usd",
+      hosted_invoice_url: "https://invoice.example/in_1",
+      created: T0,
+    });
     const results = await Promise.all(Array.from({ length: 5 }, () => deliver(payload)));
-    expect(results.map((r) => r.body.outcome).sort()).toEqual(["applied", "duplicate", "duplicate", "duplicate", "duplicate"]);
+    expect(results.map((r) => r.body.outcome).sort()).toEqual([
+      "applied",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+    ]);
   });
 });
 
 describe("ordering", () => {
   test("an older event never overwrites newer state", async () => {
-    expect((await deliver(event("customer.subscription.updated", subscription({ status: "past_due" }), T0 + 10))).body.outcome).toBe("applied");
-    expect((await deliver(event("customer.subscription.updated", subscription({ status: "active" }), T0))).body.outcome).toBe("stale");
+    expect(
+      (await deliver(event("customer.subscription.updated", subscription({ status: "past_due" }), T0 + 10))).body
+        .outcome,
+    ).toBe("applied");
+    expect(
+      (await deliver(event("customer.subscription.updated", subscription({ status: "active" }), T0))).body.outcome,
+    ).toBe("stale");
     expect((await subRow())?.status).toBe("past_due");
-    expect((await deliver(event("customer.subscription.updated", subscription({ status: "active" }), T0 + 20))).body.outcome).toBe("applied");
+    expect(
+      (await deliver(event("customer.subscription.updated", subscription({ status: "active" }), T0 + 20))).body.outcome,
+    ).toBe("applied");
     expect((await subRow())?.status).toBe("active");
   });
 });
@@ -111,7 +186,10 @@ describe("failure, then retry", () => {
     await sql`create trigger fail_once before insert on public.billing_subscriptions for each row execute function public.fail_once()`;
     const payload = event("customer.subscription.created", subscription());
     try {
-      expect(await deliver(payload)).toEqual({ status: 500, body: { code: "internal", error: expect.not.stringContaining("disk on fire") } });
+      expect(await deliver(payload)).toEqual({
+        status: 500,
+        body: { code: "internal", error: expect.not.stringContaining("disk on fire") },
+      });
       expect(await eventCount()).toBe(0);
       expect(await subRow()).toBeUndefined();
     } finally {
@@ -125,7 +203,12 @@ describe("failure, then retry", () => {
 
 describe("which company", () => {
   test("a customer whose metadata names another company is flagged and not applied", async () => {
-    const customer = { id: ACME_CUSTOMER, object: "customer", metadata: { company_id: GLOBEX }, invoice_settings: { default_payment_method: "pm_evil" } };
+    const customer = {
+      id: ACME_CUSTOMER,
+      object: "customer",
+      metadata: { company_id: GLOBEX },
+      invoice_settings: { default_payment_method: "pm_evil" },
+    };
     expect((await deliver(event("customer.updated", customer))).body).toMatchObject({ outcome: "flagged" });
     expect(await sql`select * from public.billing_customers`).toEqual([]);
     const [row] = await sql`select outcome, detail from public.stripe_events`;
@@ -134,33 +217,86 @@ describe("which company", () => {
   });
 
   test("a customer with matching metadata is applied; an unlinked customer is ignored", async () => {
-    const customer = { id: ACME_CUSTOMER, object: "customer", metadata: { company_id: ACME }, invoice_settings: { default_payment_method: "pm_visa" } };
+    const customer = {
+      id: ACME_CUSTOMER,
+      object: "customer",
+      metadata: { company_id: ACME },
+      invoice_settings: { default_payment_method: "pm_visa" },
+    };
     expect((await deliver(event("customer.updated", customer))).body.outcome).toBe("applied");
-    expect((await sql`select default_payment_method_id from public.billing_customers where company_id = ${ACME}`)[0]?.default_payment_method_id).toBe("pm_visa");
+    expect(
+      (await sql`select default_payment_method_id from public.billing_customers where company_id = ${ACME}`)[0]
+        ?.default_payment_method_id,
+    ).toBe("pm_visa");
     expect((await deliver(event("customer.updated", { ...customer, id: "cus_Unknown" }))).body.outcome).toBe("ignored");
   });
 });
 
 describe("event types", () => {
   test("payment methods attach and detach; customers are marked deleted; other events are ignored", async () => {
-    const pm = { id: "pm_visa", object: "payment_method", type: "card", customer: ACME_CUSTOMER, card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2030 } };
+    const pm = {
+      id: "pm_visa",
+      object: "payment_method",
+      type: "card",
+      customer: ACME_CUSTOMER,
+      card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2030 },
+    };
     expect((await deliver(event("payment_method.attached", pm))).body.outcome).toBe("applied");
-    expect((await deliver(event("payment_method.detached", { ...pm, customer: null }, T0 + 1))).body.outcome).toBe("applied");
-    expect((await sql`select brand, last4, detached from public.billing_payment_methods`)[0]).toEqual({ brand: "visa", last4: "4242", detached: true });
-    expect((await deliver(event("customer.deleted", { id: ACME_CUSTOMER, object: "customer", deleted: true, metadata: {} }))).body.outcome).toBe("applied");
+    expect((await deliver(event("payment_method.detached", { ...pm, customer: null }, T0 + 1))).body.outcome).toBe(
+      "applied",
+    );
+    expect((await sql`select brand, last4, detached from public.billing_payment_methods`)[0]).toEqual({
+      brand: "visa",
+      last4: "4242",
+      detached: true,
+    });
+    expect(
+      (await deliver(event("customer.deleted", { id: ACME_CUSTOMER, object: "customer", deleted: true, metadata: {} })))
+        .body.outcome,
+    ).toBe("applied");
     expect((await sql`select deleted from public.billing_customers`)[0]?.deleted).toBe(true);
-    expect(await deliver(event("charge.refunded", { id: "ch_1", object: "charge" }))).toEqual({ status: 200, body: { received: true, outcome: "ignored", detail: "event type not handled" } });
+    expect(await deliver(event("charge.refunded", { id: "ch_1", object: "charge" }))).toEqual({
+      status: 200,
+      body: { received: true, outcome: "ignored", detail: "event type not handled" },
+    });
   });
 
-  test.each(["customer.subscription.paused", "customer.subscription.resumed", "customer.subscription.deleted", "customer.subscription.trial_will_end"])("%s writes the subscription", async (type) => {
-    const status = { "customer.subscription.paused": "paused", "customer.subscription.resumed": "active", "customer.subscription.deleted": "canceled", "customer.subscription.trial_will_end": "trialing" }[type];
+  test.each([
+    "customer.subscription.paused",
+    "customer.subscription.resumed",
+    "customer.subscription.deleted",
+    "customer.subscription.trial_will_end",
+  ])("%s writes the subscription", async (type) => {
+    const status = {
+      "customer.subscription.paused": "paused",
+      "customer.subscription.resumed": "active",
+      "customer.subscription.deleted": "canceled",
+      "customer.subscription.trial_will_end": "trialing",
+    }[type];
     expect((await deliver(event(type, subscription({ status })))).body.outcome).toBe("applied");
     expect((await subRow())?.status).toBe(status);
   });
 
   test.each(["invoice.paid", "invoice.payment_failed", "invoice.finalized"])("%s writes the invoice", async (type) => {
     const status = type === "invoice.paid" ? "paid" : "open";
-    expect((await deliver(event(type, { id: "in_x", object: "invoice", customer: ACME_CUSTOMER, number: "ACME-0002", status, amount_due: 4900, amount_paid: 0, currency: "usd", hosted_invoice_url: null, created: T0 }))).body.outcome).toBe("applied");
+    expect(
+      (
+        await deliver(
+          event(type, {
+            id: "in_x",
+            object: "invoice",
+            customer: ACME_CUSTOMER,
+            number: "ACME-0002",
+            status,
+            amount_due: 4900,
+            amount_paid: 0,
+            currency: "usd",
+            hosted_invoice_url: null,
+            created: T0,
+          }),
+        )
+      ).body.outcome,
+    ).toBe("applied");
     expect((await sql`select status, number from public.billing_invoices`)[0]).toEqual({ status, number: "ACME-0002" });
   });
 });

@@ -11,9 +11,18 @@ const base = {
 
 describe("parseEnv", () => {
   test("a complete environment", () => {
-    const env = parseEnv({ ...base, ALLOWED_RETURN_ORIGINS: "https://admin.example.com, https://docs.example.com/", VERCEL_URL: "my-app-abc.vercel.app" });
+    const env = parseEnv({
+      ...base,
+      ALLOWED_RETURN_ORIGINS: "https://admin.example.com, https://docs.example.com/",
+      VERCEL_URL: "my-app-abc.vercel.app",
+    });
     expect(env.appUrl).toBe("https://app.example.com");
-    expect([...env.allowedReturnOrigins].sort()).toEqual(["https://admin.example.com", "https://app.example.com", "https://docs.example.com", "https://my-app-abc.vercel.app"]);
+    expect([...env.allowedReturnOrigins].sort()).toEqual([
+      "https://admin.example.com",
+      "https://app.example.com",
+      "https://docs.example.com",
+      "https://my-app-abc.vercel.app",
+    ]);
     expect(env.stripeTimeoutMs).toBe(10000);
     expect(env.stripeMaxNetworkRetries).toBe(2);
     expect(env.debug).toBe(false);
@@ -26,7 +35,9 @@ describe("parseEnv", () => {
 
   test("POSTGRES_URL (Vercel's Supabase integration) stands in for DATABASE_URL", () => {
     const rest: Partial<typeof base> = { ...base, DATABASE_URL: undefined };
-    expect(parseEnv({ ...rest, POSTGRES_URL: "postgresql://u:p@h:6543/postgres" }).databaseUrl).toBe("postgresql://u:p@h:6543/postgres");
+    expect(parseEnv({ ...rest, POSTGRES_URL: "postgresql://u:p@h:6543/postgres" }).databaseUrl).toBe(
+      "postgresql://u:p@h:6543/postgres",
+    );
   });
 
   test.each([
@@ -45,7 +56,9 @@ describe("parseEnv", () => {
   });
 
   test("a stand-in Stripe URL with a live key is refused", () => {
-    expect(() => parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_live_51Abc", STRIPE_API_BASE: "http://127.0.0.1:12111" })).toThrow(/STRIPE_API_BASE points at a stand-in while STRIPE_SECRET_KEY is a live key/);
+    expect(() =>
+      parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_live_51Abc", STRIPE_API_BASE: "http://127.0.0.1:12111" }),
+    ).toThrow(/STRIPE_API_BASE points at a stand-in while STRIPE_SECRET_KEY is a live key/);
     expect(parseEnv({ ...base, STRIPE_API_BASE: "http://127.0.0.1:12111" }).stripeApiBase?.port).toBe("12111");
   });
 

@@ -4,13 +4,26 @@ import { billingErrors, failure, statusOf } from "@/lib/billing/errors";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
 
 type RawError = Parameters<typeof Stripe.errors.StripeError.generate>[0];
-const raw = (type: RawError["type"], extra: Partial<RawError> = {}): RawError => ({ type, message: "raw stripe text", ...extra });
+const raw = (type: RawError["type"], extra: Partial<RawError> = {}): RawError => ({
+  type,
+  message: "raw stripe text",
+  ...extra,
+});
 
 describe("the one list of codes", () => {
   test("each code has the status ARCHITECTURE.md gives it", () => {
     expect(Object.fromEntries(Object.entries(billingErrors).map(([k, v]) => [k, v.status]))).toEqual({
-      unauthenticated: 401, forbidden: 403, company_not_found: 404, no_billing_account: 409, customer_not_found: 404,
-      portal_not_configured: 503, invalid_return_url: 400, invalid_request: 400, rate_limited: 429, stripe_unavailable: 503, internal: 500,
+      unauthenticated: 401,
+      forbidden: 403,
+      company_not_found: 404,
+      no_billing_account: 409,
+      customer_not_found: 404,
+      portal_not_configured: 503,
+      invalid_return_url: 400,
+      invalid_request: 400,
+      rate_limited: 429,
+      stripe_unavailable: 503,
+      internal: 500,
     });
   });
 
@@ -27,12 +40,25 @@ describe("the one list of codes", () => {
 
 describe("failureFromStripe", () => {
   test("No such customer → customer_not_found", () => {
-    const err = Stripe.errors.StripeError.generate(raw("invalid_request_error", { code: "resource_missing", param: "customer", message: "No such customer: 'cus_123'", statusCode: 400 }));
+    const err = Stripe.errors.StripeError.generate(
+      raw("invalid_request_error", {
+        code: "resource_missing",
+        param: "customer",
+        message: "No such customer: 'cus_123'",
+        statusCode: 400,
+      }),
+    );
     expect(failureFromStripe(err).code).toBe("customer_not_found");
   });
 
   test("no default portal configuration → portal_not_configured, with what to do", () => {
-    const err = Stripe.errors.StripeError.generate(raw("invalid_request_error", { message: "No configuration provided and your test mode default configuration has not been created. Provide a configuration or create your default by saving your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.", statusCode: 400 }));
+    const err = Stripe.errors.StripeError.generate(
+      raw("invalid_request_error", {
+        message:
+          "No configuration provided and your test mode default configuration has not been created. Provide a configuration or create your default by saving your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.",
+        statusCode: 400,
+      }),
+    );
     const mapped = failureFromStripe(err);
     expect(mapped.code).toBe("portal_not_configured");
     expect(mapped.message).toMatch(/^Portal configuration not set up\./);
@@ -40,23 +66,40 @@ describe("failureFromStripe", () => {
   });
 
   test("unknown configuration id → portal_not_configured", () => {
-    const err = Stripe.errors.StripeError.generate(raw("invalid_request_error", { code: "resource_missing", param: "configuration", message: "No such configuration: 'bpc_123'", statusCode: 400 }));
+    const err = Stripe.errors.StripeError.generate(
+      raw("invalid_request_error", {
+        code: "resource_missing",
+        param: "configuration",
+        message: "No such configuration: 'bpc_123'",
+        statusCode: 400,
+      }),
+    );
     expect(failureFromStripe(err).code).toBe("portal_not_configured");
   });
 
   test.each([
     ["api_error 500", Stripe.errors.StripeError.generate(raw("api_error", { statusCode: 500 }))],
-    ["rate limit 429", Stripe.errors.StripeError.generate(raw("invalid_request_error", { code: "rate_limit", statusCode: 429 }))],
-    ["connection", new Stripe.errors.StripeConnectionError({ message: "timeout", type: "StripeConnectionError" } as never)],
+    [
+      "rate limit 429",
+      Stripe.errors.StripeError.generate(raw("invalid_request_error", { code: "rate_limit", statusCode: 429 })),
+    ],
+    [
+      "connection",
+      new Stripe.errors.StripeConnectionError({ message: "timeout", type: "StripeConnectionError" } as never),
+    ],
   ])("%s → stripe_unavailable", (_name, err) => {
     expect(failureFromStripe(err).code).toBe("stripe_unavailable");
   });
 
   test("anything else → internal, never Stripe's own text", () => {
-    const auth = Stripe.errors.StripeError.generate(raw("authentication_error", { statusCode: 401, message: "Invalid API Key provided: sk_test_****" }));
+    const auth = Stripe.errors.StripeError.generate(
+      raw("authentication_error", { statusCode: 401, message: "Invalid API Key provided: sk_test_****" }),
+    );
     expect(failureFromStripe(auth)).toEqual({ code: "internal", message: billingErrors.internal.message });
     expect(failureFromStripe(new Error("boom")).code).toBe("internal");
-    const other = Stripe.errors.StripeError.generate(raw("invalid_request_error", { param: "return_url", message: "Not a valid URL", statusCode: 400 }));
+    const other = Stripe.errors.StripeError.generate(
+      raw("invalid_request_error", { param: "return_url", message: "Not a valid URL", statusCode: 400 }),
+    );
     expect(failureFromStripe(other).message).not.toContain("Not a valid URL");
   });
 });

@@ -6,16 +6,27 @@ const company = "22222222-2222-4222-8222-000000000001";
 describe("parsePortalInput", () => {
   test("accepts nothing, a company, a return URL", () => {
     expect(parsePortalInput({})).toEqual({ ok: true, input: {} });
-    expect(parsePortalInput({ companyId: company, returnUrl: "/billing" })).toEqual({ ok: true, input: { companyId: company, returnUrl: "/billing" } });
+    expect(parsePortalInput({ companyId: company, returnUrl: "/billing" })).toEqual({
+      ok: true,
+      input: { companyId: company, returnUrl: "/billing" },
+    });
   });
 
-  test.each([{ customerId: "cus_x" }, { customer: "cus_x" }, { customer_id: "cus_x", companyId: company }, { stripeCustomerId: "cus_x" }])(
-    "a customer from the client is refused: %j",
-    (body) => {
-      const result = parsePortalInput(body);
-      expect(result).toEqual({ ok: false, error: { code: "invalid_request", message: expect.stringMatching(/server derives the Stripe customer from the company/) } });
-    },
-  );
+  test.each([
+    { customerId: "cus_x" },
+    { customer: "cus_x" },
+    { customer_id: "cus_x", companyId: company },
+    { stripeCustomerId: "cus_x" },
+  ])("a customer from the client is refused: %j", (body) => {
+    const result = parsePortalInput(body);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: "invalid_request",
+        message: expect.stringMatching(/server derives the Stripe customer from the company/),
+      },
+    });
+  });
 
   test.each([
     [null, /JSON object/],

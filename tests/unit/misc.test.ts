@@ -33,7 +33,9 @@ describe("literal", () => {
 
 describe("redact", () => {
   test("keys, connection passwords and bearer tokens never reach a log line", () => {
-    const line = redact('{"a":"sk_test_51Abc123","b":"postgres://postgres:hunter2@db:5432/x","c":"Bearer eyJ.abc.def","d":"whsec_abc","e":"rk_live_9"}');
+    const line = redact(
+      '{"a":"sk_test_51Abc123","b":"postgres://postgres:hunter2@db:5432/x","c":"Bearer eyJ.abc.def","d":"whsec_abc","e":"rk_live_9"}',
+    );
     expect(line).not.toMatch(/51Abc123|hunter2|eyJ\.abc|whsec_abc|rk_live_9/);
   });
 });

@@ -3,7 +3,11 @@ import { isRelativePath, resolveReturnUrl } from "@/lib/billing/return-url";
 
 const opts = {
   appUrl: "https://app.example.com",
-  allowedOrigins: new Set(["https://app.example.com", "https://my-app-git-feature.vercel.app", "https://admin.example.com"]),
+  allowedOrigins: new Set([
+    "https://app.example.com",
+    "https://my-app-git-feature.vercel.app",
+    "https://admin.example.com",
+  ]),
   fallbackPath: "/billing",
 };
 const ok = (value: string | undefined) => resolveReturnUrl(value, opts);
@@ -49,7 +53,15 @@ describe("resolveReturnUrl", () => {
 });
 
 describe("isRelativePath", () => {
-  test.each([["/billing", true], ["/", true], ["//x", false], ["/\\x", false], ["http://x", false], ["x", false], ["/a\nb", false]])("%j → %s", (v, expected) => {
+  test.each([
+    ["/billing", true],
+    ["/", true],
+    ["//x", false],
+    ["/\\x", false],
+    ["http://x", false],
+    ["x", false],
+    ["/a\nb", false],
+  ])("%j → %s", (v, expected) => {
     expect(isRelativePath(v)).toBe(expected);
   });
 });

@@ -21,7 +21,10 @@ export async function POST(request: Request) {
 }
 
 const methodNotAllowed = () =>
-  NextResponse.json({ error: "Use POST to open the billing portal.", code: "invalid_request" }, { status: 405, headers: { Allow: "POST" } });
+  NextResponse.json(
+    { error: "Use POST to open the billing portal.", code: "invalid_request" },
+    { status: 405, headers: { Allow: "POST" } },
+  );
 export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
 
 function fail(error: BillingFailure) {
@@ -29,11 +32,14 @@ function fail(error: BillingFailure) {
   return NextResponse.json({ error: error.message, code: error.code }, { status: statusOf(error.code), headers });
 }
 
-async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; error: BillingFailure }> {
+async function readJson(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: BillingFailure }> {
   const text = await request.text();
   if (text.trim() === "") return { ok: true, value: {} };
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) return { ok: false, error: failure("invalid_request", "Send a JSON body with Content-Type: application/json.") };
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type))
+    return { ok: false, error: failure("invalid_request", "Send a JSON body with Content-Type: application/json.") };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

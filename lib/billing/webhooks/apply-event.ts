@@ -22,7 +22,8 @@ export async function applyStripeEvent(event: Stripe.Event): Promise<ApplyResult
       return { outcome: "duplicate" as const };
     }
     const { outcome, detail } = await handleEvent(tx, event);
-    if (outcome !== "applied") await tx`update public.stripe_events set outcome = ${outcome}, detail = ${detail ?? null} where id = ${event.id}`;
+    if (outcome !== "applied")
+      await tx`update public.stripe_events set outcome = ${outcome}, detail = ${detail ?? null} where id = ${event.id}`;
     const fields = { eventId: event.id, type: event.type, outcome, detail };
     if (outcome === "flagged") log.warn("webhook.flagged", fields);
     else if (outcome === "ignored") log.debug("webhook.ignored", fields);

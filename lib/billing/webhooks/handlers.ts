@@ -14,19 +14,29 @@ export type EventOutcome = "applied" | "ignored" | "stale" | "flagged";
 type Tx = postgres.TransactionSql;
 type Handled = { outcome: EventOutcome; detail?: string };
 
-const customerIdOf = (c: string | { id: string } | null | undefined) => (c == null ? null : typeof c === "string" ? c : c.id);
-const written = (ok: boolean): Handled => (ok ? { outcome: "applied" } : { outcome: "stale", detail: "a newer event already wrote this object" });
+const customerIdOf = (c: string | { id: string } | null | undefined) =>
+  c == null ? null : typeof c === "string" ? c : c.id;
+const written = (ok: boolean): Handled =>
+  ok ? { outcome: "applied" } : { outcome: "stale", detail: "a newer event already wrote this object" };
 
 /**
  * The customer this event is about must be linked to a company, and if the object carries a
  * company id in its metadata, it must be that company: otherwise nothing is applied.
  */
-async function resolveCompany(tx: Tx, customerId: string | null, metadata: Stripe.Metadata | null | undefined): Promise<{ companyId: string } | Handled> {
+async function resolveCompany(
+  tx: Tx,
+  customerId: string | null,
+  metadata: Stripe.Metadata | null | undefined,
+): Promise<{ companyId: string } | Handled> {
   if (!customerId) return { outcome: "ignored", detail: "no customer on the object" };
   const companyId = await companyForCustomer(tx, customerId);
   if (!companyId) return { outcome: "ignored", detail: `customer ${customerId} is not linked to a company` };
   const claimed = metadata?.company_id;
-  if (claimed && claimed !== companyId) return { outcome: "flagged", detail: `customer ${customerId} is linked to company ${companyId} but its metadata names ${claimed}` };
+  if (claimed && claimed !== companyId)
+    return {
+      outcome: "flagged",
+      detail: `customer ${customerId} is linked to company ${companyId} but its metadata names ${claimed}`,
+    };
   return { companyId };
 }
 
@@ -38,7 +48,8 @@ export async function handleEvent(tx: Tx, event: Stripe.Event): Promise<Handled>
       const customer = event.data.object;
       const target = await resolveCompany(tx, customer.id, "metadata" in customer ? customer.metadata : null);
       if (!("companyId" in target)) return target;
-      const gone = event.type === "customer.deleted" ? ({ ...customer, deleted: true } as Stripe.DeletedCustomer) : customer;
+      const gone =
+        event.type === "customer.deleted" ? ({ ...customer, deleted: true } as Stripe.DeletedCustomer) : customer;
       return written(await writeCustomer(tx, target.companyId, gone, at));
     }
     case "customer.subscription.created":
@@ -65,7 +76,9 @@ export async function handleEvent(tx: Tx, event: Stripe.Event): Promise<Handled>
       const pm = event.data.object;
       // A detached payment method no longer names its customer; find it by what we stored.
       const customerId = customerIdOf(pm.customer);
-      const companyId = customerId ? await companyForCustomer(tx, customerId) : await companyForPaymentMethod(tx, pm.id);
+      const companyId = customerId
+        ? await companyForCustomer(tx, customerId)
+        : await companyForPaymentMethod(tx, pm.id);
       if (!companyId) return { outcome: "ignored", detail: `payment method ${pm.id} has no linked company` };
       return written(await writePaymentMethod(tx, companyId, pm, event.type === "payment_method.detached", at));
     }
