@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { updateSession } from "@/lib/supabase/middleware";
+import { updateSession } from "@/lib/supabase/proxy";
 
 // Next 16's name for middleware (Node.js runtime). Keeps the session fresh on every page.
 export async function proxy(request: NextRequest) {

@@ -1,6 +1,6 @@
 import { billingErrors } from "@/lib/billing/errors";
 import { flowApplies } from "@/lib/billing/flows";
-import { canManageBilling, type CompanySummary } from "@/lib/billing/queries";
+import type { CompanySummary } from "@/lib/billing/queries";
 import { AuditList } from "./audit-list";
 import { BillingStatus } from "./billing-status";
 import { ManageBillingForm } from "./manage-billing-form";
@@ -8,7 +8,7 @@ import { ManageBillingForm } from "./manage-billing-form";
 const roleNames = { owner: "Owner", admin: "Admin", billing: "Billing manager", member: "Member" } as const;
 
 export function CompanyBilling({ company }: { company: CompanySummary }) {
-  const manager = canManageBilling(company.role);
+  const manager = company.mayManageBilling;
   const sub = {
     id: company.subscription?.id ?? null,
     status: company.subscription?.status ?? null,
@@ -123,9 +123,7 @@ export function CompanyBilling({ company }: { company: CompanySummary }) {
           )}
         </div>
       )}
-      {(company.role === "owner" || company.role === "admin") && company.hasBillingAccount && (
-        <AuditList entries={company.audit} />
-      )}
+      {company.maySeeAudit && company.hasBillingAccount && <AuditList entries={company.audit} />}
     </section>
   );
 }

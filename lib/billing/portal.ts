@@ -10,7 +10,7 @@ import { failure, rateLimited } from "@/lib/billing/errors";
 import { flowData } from "@/lib/billing/flows";
 import { parsePortalInput } from "@/lib/billing/input";
 import { portalLocale } from "@/lib/billing/locale";
-import { beginPortalSession, canManageBilling } from "@/lib/billing/queries";
+import { beginPortalSession } from "@/lib/billing/queries";
 import { resolveReturnUrl } from "@/lib/billing/return-url";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
 
@@ -83,7 +83,7 @@ async function decideAndCreate(claims: Claims, rawInput: unknown): Promise<Porta
   const access = rows[0]!;
   const done = { companyId: access.companyId };
 
-  if (!canManageBilling(access.role)) return { ok: false, error: failure("forbidden"), ...done };
+  if (!access.mayManageBilling) return { ok: false, error: failure("forbidden"), ...done };
   if (!access.stripeCustomerId) return { ok: false, error: failure("no_billing_account"), ...done };
   const returnTo = target(access.companyId);
   if (!returnTo.ok) return { ...returnTo, ...done };

@@ -4,16 +4,14 @@ import { asUser } from "@/lib/db";
 
 export type CompanyRole = "owner" | "admin" | "billing" | "member";
 
-export const BILLING_ROLES: readonly CompanyRole[] = ["owner", "admin", "billing"];
-
-export function canManageBilling(role: CompanyRole): boolean {
-  return BILLING_ROLES.includes(role);
-}
+// Which roles may manage billing or read the audit is decided only in SQL
+// (private.may_manage_billing, private.may_see_audit); rows carry the answers.
 
 export type PortalAccessRow = {
   companyId: string;
   companyName: string;
   role: CompanyRole;
+  mayManageBilling: boolean;
   stripeCustomerId: string | null;
   subscriptionId: string | null;
   subscriptionStatus: string | null;
@@ -34,7 +32,8 @@ export function beginPortalSession(
 ) {
   return asUser<PortalAccessRow>(
     claims,
-    `select company_id as "companyId", company_name as "companyName", role, stripe_customer_id as "stripeCustomerId",
+    `select company_id as "companyId", company_name as "companyName", role, may_manage_billing as "mayManageBilling",
+            stripe_customer_id as "stripeCustomerId",
             subscription_id as "subscriptionId", subscription_status as "subscriptionStatus",
             subscription_cancel_at_period_end as "subscriptionCancelAtPeriodEnd",
             rate_limited as "rateLimited", retry_after_seconds as "retryAfterSeconds"
@@ -85,6 +84,8 @@ export type CompanySummary = {
   id: string;
   name: string;
   role: CompanyRole;
+  mayManageBilling: boolean;
+  maySeeAudit: boolean;
   hasBillingAccount: boolean;
   contacts: { email: string; role: CompanyRole }[];
   customerDeleted: boolean;
@@ -103,7 +104,8 @@ export type CompanySummary = {
 export function companiesForUser(claims: Claims) {
   return asUser<CompanySummary>(
     claims,
-    `select c.id, c.name, m.role, c.has_billing_account as "hasBillingAccount",
+    `select c.id, c.name, m.role, private.may_manage_billing(m.role) as "mayManageBilling",
+            private.may_see_audit(m.role) as "maySeeAudit", c.has_billing_account as "hasBillingAccount",
             coalesce((select json_agg(json_build_object('email', b.email, 'role', b.role))
                       from private.billing_contacts(c.id) b), '[]'::json) as contacts,
             coalesce(bc.deleted, false) as "customerDeleted",

@@ -1,6 +1,6 @@
 // Who may ask for what: signed-out visitors, API clients, forged requests, return URLs.
 import { expect, test, type Page } from "@playwright/test";
-import { appUrl, realStripeTestMode, stripeUrl } from "./stack";
+import { appUrl, ports, realStripeTestMode, stripeUrl } from "./stack";
 import {
   accessToken,
   alertOf,
@@ -145,11 +145,11 @@ const hostileReturnUrls = [
   "https://evil.example.net/phish",
   "//evil.example.net/billing",
   "/\\evil.example.net",
-  "https://localhost:3100.evil.net/",
+  `https://localhost:${ports.app}.evil.net/`,
   `${appUrl}@evil.example.net/`,
   "javascript:alert(document.cookie)",
   "data:text/html,<script>alert(1)</script>",
-  "http://127.0.0.1:3100/billing",
+  `http://127.0.0.1:${ports.app}/billing`,
   "billing",
 ];
 

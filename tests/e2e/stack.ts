@@ -1,9 +1,18 @@
 import path from "node:path";
 
 // Ports of the stack that dev/start.ts brings up for the e2e run (apart from a running demo's).
-export const ports = { app: 3100, postgres: 54332, auth: 54331, stripe: 12121 } as const;
+// E2E_PORT_OFFSET moves them all, so that two checkouts can run their suites side by side.
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+if (!Number.isInteger(offset) || offset < 0 || offset > 10_000)
+  throw new Error("E2E_PORT_OFFSET must be a whole number from 0 to 10000");
+export const ports = {
+  app: 3100 + offset,
+  postgres: 54332 + offset,
+  auth: 54331 + offset,
+  stripe: 12121 + offset,
+} as const;
 /** A second Next on the same stack, configured with a portal configuration Stripe doesn't have. */
-export const badConfigPort = 3101;
+export const badConfigPort = 3101 + offset;
 export const badConfigUrl = `http://localhost:${badConfigPort}`;
 export const UNKNOWN_PORTAL_CONFIG = "bpc_DoesNotExist0000000000";
 
