@@ -9,7 +9,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/stand-ins/**/*.test.ts"],
     testTimeout: 30_000,
     // Server logs of passing tests are noise; a failing test still shows its own.
     silent: "passed-only",

@@ -35,6 +35,15 @@ export const billingErrors = {
     status: 503,
     message: "Stripe isn't responding right now, so the billing portal can't open. Please try again in a minute.",
   },
+  database_unavailable: {
+    status: 503,
+    message: "The billing database isn't answering right now. This is temporary: please try again in a minute.",
+  },
+  auth_unavailable: {
+    status: 503,
+    message:
+      "We can't check your sign-in right now because the sign-in service isn't answering. This is temporary: please try again in a minute.",
+  },
   internal: {
     status: 500,
     message: "Something went wrong on our side. Please try again; if it keeps happening, contact support.",
@@ -60,4 +69,19 @@ export function rateLimited(retryAfterSeconds: number, limit: number): BillingFa
     message: `The billing portal was opened ${limit} times in the last minute. Please try again in ${wait}.`,
     retryAfterSeconds,
   };
+}
+
+export type UnavailableCode = "auth_unavailable" | "database_unavailable" | "stripe_unavailable";
+
+/**
+ * A dependency that is down or too slow. Thrown from deep inside (auth, database) and answered
+ * as a 503 with its own code: never a 500, and never "please sign in".
+ */
+export class UnavailableError extends Error {
+  readonly code: UnavailableCode;
+  constructor(code: UnavailableCode, options?: { cause?: unknown }) {
+    super(billingErrors[code].message, options);
+    this.name = "UnavailableError";
+    this.code = code;
+  }
 }

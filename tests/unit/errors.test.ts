@@ -23,6 +23,8 @@ describe("the one list of codes", () => {
       invalid_request: 400,
       rate_limited: 429,
       stripe_unavailable: 503,
+      database_unavailable: 503,
+      auth_unavailable: 503,
       internal: 500,
     });
   });
