@@ -2,7 +2,7 @@
 // known state. A snapshot covers every table of every schema but the system's, the migrations'
 // and its own (so tables that later migrations add are covered without naming them), plus every
 // sequence. Restoring is one statement: a function generated when the snapshot was taken.
-// Only for a database the stack created itself: restoring truncates every table it covers.
+// Only for a database the stack created itself: restoring empties every table it covers first.
 import type postgres from "postgres";
 
 const SCHEMA = "dev_snapshot";
@@ -43,6 +43,7 @@ begin
     inserts := inserts || format(E'insert into %s (%s) overriding system value select %s from %s;\\n',
                                  t.qualified, cols, cols, copy);
   end loop;
+  if n = 0 then raise exception 'no tables to snapshot'; end if;
   for s in
     select format('%I.%I', schemaname, sequencename) as qualified, last_value, start_value
     from pg_sequences where schemaname <> all (${sqlArray(SKIPPED_SCHEMAS)})
@@ -60,14 +61,14 @@ begin
       %s
       %s
     end $body$ $f$, '${SCHEMA}', 'restore_' || p_name, deletes, inserts, sequences);
-  if n = 0 then raise exception 'no tables to snapshot'; end if;
   return n;
 end $take$;
 
 create or replace function ${SCHEMA}.restore(p_name text) returns void language plpgsql as $restore$
 begin
   if to_regproc(format('%I.%I', '${SCHEMA}', 'restore_' || p_name)) is null then
-    raise exception 'no database snapshot named "%": dev/start.ts takes "seed" once the stack is seeded', p_name;
+    raise exception 'no database snapshot named "%" (dev/start.ts takes "seed" once the stack is seeded, '
+      'the e2e setup project "signed_in")', p_name;
   end if;
   execute format('select %I.%I()', '${SCHEMA}', 'restore_' || p_name);
 end $restore$;

@@ -1,24 +1,25 @@
-// Every e2e spec of the local suite starts here:
+// Every spec of the local e2e suite imports from here, not from @playwright/test:
 //
-//   import { expect, openBilling, test } from "./fixtures";
+//   import { expect, openBilling, signedInAs, test } from "./fixtures";
 //
-// - Known state, automatically: before each test (and each retry) the Stripe stand-in is put
-//   back to its state just after start (seed objects under their ids, no faults, webhook faults
-//   included, no sessions or events, zero counters), the Auth stand-in's counters are zeroed, and
-//   every row of the database is restored, in one round trip, to the snapshot the setup project
-//   took: the seed plus the demo users' sessions. New tables are covered without touching this
-//   file. With a real Stripe key (stripe-test-mode) nothing is reset.
-// - Signed in as a demo user: `test.use({ storageState: signedInAs("owner@acme.test") })` in a
-//   file or describe, then `await openBilling(page)`. Another user in the same test:
-//   `const member = await pageAs("member@acme.test")` (a page on /billing, closed for you).
-//   These sessions are shared by every test: never sign them out.
-// - A test about signing in or out: no storageState, sign in through the page (`signIn` from
-//   ./support) so the session is its own. signOut() is global (supabase-js's default): it ends
-//   every session of that user, the shared one too, which the next reset brings back only where
-//   sessions live in the database.
-// - Counting calls: `stripe.resetCounters()` / `auth.resetCounters()` from ./support zero the
+// - Known state, automatically: before each test (and each retry) the Stripe stand-in goes back
+//   to its state just after start (seed objects under the same ids, no API or webhook faults, no
+//   portal sessions or events, start config, zero counters), the Auth stand-in's counters are
+//   zeroed, and every row of the database (all tables of the app's schemas, new ones included)
+//   is restored in one round trip from the snapshot the setup project took. With a real Stripe
+//   key (the stripe-test-mode project) nothing is reset.
+// - Signed in: the "setup" project (signed-in.setup.ts, run first, also under -g) signs each demo
+//   user in through the login page. `test.use({ storageState: signedInAs("owner@acme.test") })`
+//   in a file or describe, then `await openBilling(page)`; another user in the same test:
+//   `const member = await pageAs("member@acme.test")` (a page already on /billing).
+// - These sessions are shared by every test: a test that signs out, or is about signing in, uses
+//   no storageState and signs in through the page (`signIn` from ./support). Mind that
+//   signOut() is global by default in supabase-js: it ends every session of that user. The
+//   reset restores sessions kept in the database; the Auth stand-in keeps them in memory today,
+//   where the shared access token still verifies for its hour but can no longer be refreshed.
+// - Counting calls: `stripe.resetCounters()` / `auth.resetCounters()` (./support) zero the
 //   counters alone, just before the action measured.
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import postgres from "postgres";
 import { signedInAs, type DemoUser } from "./demo-users";
 import { resetStack } from "./reset";
@@ -62,10 +63,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
   pageAs: async ({ browser }, provide) => {
-    const contexts = new Set<{ close(): Promise<void> }>();
+    const contexts: BrowserContext[] = [];
     await provide(async (user) => {
       const context = await browser.newContext({ storageState: signedInAs(user) });
-      contexts.add(context);
+      contexts.push(context);
       const page = await context.newPage();
       await openBilling(page);
       return page;
