@@ -8,6 +8,7 @@ import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
+import { sdkFor, stripeControl } from "./stripe-stand-in.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_same_second_test";
@@ -33,8 +34,8 @@ beforeAll(async () => {
   });
   ({ POST } = await import("@/app/api/stripe/webhook/route"));
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
-  const base = new URL(standIn.url);
-  client = new Stripe(KEY, { host: base.hostname, port: Number(base.port), protocol: "http", maxNetworkRetries: 0 });
+  client = sdkFor(standIn.url, KEY);
+  control = stripeControl(standIn.url);
 });
 
 afterAll(async () => {
@@ -44,27 +45,18 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-async function control(path: string, body?: unknown) {
-  const res = await fetch(`${standIn.url}/__control/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-}
-const stripeCalls = async () => (await control("counters")).calls as Record<string, number>;
+let control: ReturnType<typeof stripeControl>;
 
 beforeEach(async () => {
   // Acme anew in Stripe: an active Pro subscription and a Visa card as the default.
-  await control("customers", {
+  await control.seedCustomer({
     id: CUSTOMER,
     name: "Acme Inc",
     metadata: { company_id: ACME },
     subscription: { price: "price_pro_monthly" },
     paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
   });
-  await control("reset", {});
+  await control.reset();
   await sql`truncate public.stripe_events, public.billing_subscriptions, public.billing_customers, public.billing_invoices, public.billing_payment_methods`;
 });
 
@@ -117,7 +109,7 @@ async function expectSubscriptionAsStripeHasIt(id: string) {
 /** Stripe's snapshot before and after one change, as the two events of one second would carry them. */
 async function subscriptionChange() {
   const before = await subscriptionOf();
-  await control("simulate", { customer: CUSTOMER, action: "payment_failed" });
+  await control.simulate(CUSTOMER, "payment_failed");
   const after = await client.subscriptions.retrieve(before.id);
   expect([before.status, after.status]).toEqual(["active", "past_due"]);
   return { before, after, second: Math.floor(Date.now() / 1000) };
@@ -129,15 +121,15 @@ describe("a subscription changed twice in one second", () => {
     ["newer snapshot first", ["after", "before"]],
   ] as const)("%s: the row ends as Stripe has it, and the tie costs one read", async (_, order) => {
     const change = await subscriptionChange();
-    await control("reset", {});
+    await control.reset();
     const [first, second] = order.map((k) => change[k]);
     expect((await deliver("customer.subscription.updated", first!, change.second)).body.outcome).toBe("applied");
-    expect(await stripeCalls()).toEqual({});
+    expect(await control.calls()).toEqual({});
     expect(await deliver("customer.subscription.updated", second!, change.second)).toEqual({
       status: 200,
       body: { received: true, outcome: "applied", detail: "same-second tie: written as Stripe returned it" },
     });
-    expect(await stripeCalls()).toEqual({ "GET /v1/subscriptions/:id": 1 });
+    expect(await control.calls()).toEqual({ "GET /v1/subscriptions/:id": 1 });
     await expectSubscriptionAsStripeHasIt(change.after.id);
     expect((await subscriptionRow(change.after.id))?.status).toBe("past_due");
   });
@@ -158,7 +150,7 @@ describe("a subscription changed twice in one second", () => {
 
   test("an older second is stale and a newer one applies, neither asking Stripe", async () => {
     const change = await subscriptionChange();
-    await control("reset", {});
+    await control.reset();
     expect((await deliver("customer.subscription.updated", change.after, change.second)).body.outcome).toBe("applied");
     expect((await deliver("customer.subscription.updated", change.before, change.second - 1)).body.outcome).toBe(
       "stale",
@@ -166,13 +158,13 @@ describe("a subscription changed twice in one second", () => {
     expect((await deliver("customer.subscription.updated", change.after, change.second + 1)).body.outcome).toBe(
       "applied",
     );
-    expect(await stripeCalls()).toEqual({});
+    expect(await control.calls()).toEqual({});
   });
 
   test("Stripe down while settling a tie: 503, nothing recorded, and the redelivery settles it", async () => {
     const change = await subscriptionChange();
     await deliver("customer.subscription.updated", change.after, change.second);
-    await control("faults", { path: "/v1/subscriptions/:id", mode: "status", status: 500, count: 2 });
+    await control.fault({ path: "/v1/subscriptions/:id", mode: "status", status: 500, count: 2 });
     const tie = { ...change.before };
     const event = { id: "evt_same_retry", created: change.second };
     const body = JSON.stringify({
@@ -206,7 +198,7 @@ describe("a customer changed twice in one second", () => {
   async function cardDetached() {
     const before = (await client.customers.retrieve(CUSTOMER)) as Stripe.Customer;
     expect(before.invoice_settings.default_payment_method).toMatch(/^pm_/);
-    await control("simulate", { customer: CUSTOMER, action: "detach_card" });
+    await control.simulate(CUSTOMER, "detach_card");
     return {
       before,
       after: (await client.customers.retrieve(CUSTOMER)) as Stripe.Customer,
@@ -223,10 +215,10 @@ describe("a customer changed twice in one second", () => {
     ["newer snapshot first", ["after", "before"]],
   ] as const)("%s: the default card is Stripe's (none)", async (_, order) => {
     const change = await cardDetached();
-    await control("reset", {});
+    await control.reset();
     for (const k of order) expect((await deliver("customer.updated", change[k], change.second)).status).toBe(200);
     expect(await defaultCard()).toEqual({ pm: null, deleted: false });
-    expect(await stripeCalls()).toEqual({ "GET /v1/customers/:id": 1 });
+    expect(await control.calls()).toEqual({ "GET /v1/customers/:id": 1 });
   });
 
   test.each([
