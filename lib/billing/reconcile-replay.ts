@@ -6,8 +6,9 @@ import { STRIPE_API_VERSION, stripe } from "@/lib/stripe";
 
 /** Stripe lists events of the last 30 days only. */
 export const EVENTS_WINDOW_DAYS = 30;
-/** Stripe's `types` filter takes at most 20; past that, the list is filtered here. */
-const MAX_TYPES_FILTER = 20;
+/** Stripe's `types` filter takes at most 20; past that, lists are filtered by the caller. */
+export const handledTypesFilter = (): { types?: string[] } =>
+  HANDLED_EVENT_TYPES.length <= 20 ? { types: [...HANDLED_EVENT_TYPES] } : {};
 
 export type ReplayReport = {
   since: string;
@@ -32,7 +33,7 @@ export async function replayUndeliveredEvents(opts: { since?: Date; limit?: numb
     delivery_success: false,
     created: { gte: Math.ceil(since.getTime() / 1000) },
     limit: 100,
-    ...(HANDLED_EVENT_TYPES.length <= MAX_TYPES_FILTER && { types: [...HANDLED_EVENT_TYPES] }),
+    ...handledTypesFilter(),
   };
   const events: Stripe.Event[] = [];
   for await (const event of stripe().events.list(params)) {
