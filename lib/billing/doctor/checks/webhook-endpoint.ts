@@ -1,4 +1,5 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
+import { redact } from "@/lib/log";
 import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/handlers";
 import { STRIPE_API_VERSION } from "@/lib/stripe";
 import { fail, pass, warn, type DoctorCheck } from "@/lib/billing/doctor/types";
@@ -43,7 +44,11 @@ export const webhookEndpointCheck: DoctorCheck = {
     } catch (err) {
       const problem = stripeAccessProblem(err);
       if (problem) return problem;
-      throw err;
+      if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw err;
+      return fail(
+        `Stripe would not list webhook endpoints (${redact(err.message)})`,
+        "Against Stripe, this is the key's permissions (Webhook endpoints: Read). With STRIPE_API_BASE set, that server does not serve /v1/webhook_endpoints.",
+      );
     }
     const ours = endpoints.filter((e) => e.url === url);
     if (!ours.length)
