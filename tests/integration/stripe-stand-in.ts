@@ -20,8 +20,11 @@ export function stripeControl(baseUrl: string) {
   return {
     /** Calls received since the last reset, by route: `{ "GET /v1/customers/:id": 2 }`. */
     calls: async () => (await call("GET", "counters")).calls as Record<string, number>,
-    /** Zeroes the counters and drops queued faults. */
-    reset: () => call("POST", "reset", {}),
+    /** Zeroes the counters and drops queued faults; the stand-in's objects stay. */
+    reset: async () => {
+      await call("DELETE", "counters");
+      await call("DELETE", "faults");
+    },
     seedCustomer: (customer: Record<string, unknown>) => call("POST", "customers", customer),
     simulate: (customer: string, action: string, extra: Record<string, unknown> = {}) =>
       call("POST", "simulate", { customer, action, ...extra }),
