@@ -35,13 +35,17 @@ export async function writeCustomer(
   return rows.length > 0;
 }
 
-function planName(price: Stripe.Price | undefined): string | null {
-  if (!price) return null;
-  const product =
-    typeof price.product === "object" && price.product && !("deleted" in price.product && price.product.deleted)
-      ? (price.product as Stripe.Product)
-      : null;
-  return price.nickname ?? product?.name ?? price.lookup_key ?? price.id;
+// The plan's name: the price's nickname, else its product's name (expanded, or from the plan
+// catalog, since events never expand it), else the lookup key or the price id.
+function planNameParts(price: Stripe.Price | undefined) {
+  if (!price) return { named: null, productId: null, fallback: null };
+  const product = typeof price.product === "object" && price.product ? price.product : null;
+  const productName = product && !("deleted" in product && product.deleted) ? (product as Stripe.Product).name : null;
+  return {
+    named: price.nickname ?? productName,
+    productId: typeof price.product === "string" ? price.product : (product?.id ?? null),
+    fallback: price.lookup_key ?? price.id,
+  };
 }
 
 export async function writeSubscription(
@@ -52,17 +56,23 @@ export async function writeSubscription(
 ): Promise<boolean> {
   const item = sub.items?.data?.[0];
   const price = item?.price;
+  const name = planNameParts(price);
   const rows = await tx`
     insert into public.billing_subscriptions (stripe_subscription_id, company_id, status, plan_name, price_id, amount, currency, interval,
-      current_period_end, cancel_at_period_end, cancel_at, canceled_at, trial_end, stripe_created_at, stripe_event_at, synced_at)
-    values (${sub.id}, ${companyId}, ${sub.status}, ${planName(price)}, ${price?.id ?? null}, ${price?.unit_amount ?? null},
+      current_period_end, cancel_at_period_end, cancel_at, canceled_at, trial_end, default_payment_method_id, stripe_created_at,
+      stripe_event_at, synced_at)
+    values (${sub.id}, ${companyId}, ${sub.status},
+      coalesce(${name.named}::text, (select p.name from public.billing_products p where p.stripe_product_id = ${name.productId}), ${name.fallback}::text),
+      ${price?.id ?? null}, ${price?.unit_amount ?? null},
       ${price?.currency ?? sub.currency ?? null}, ${price?.recurring?.interval ?? null}, ${ts(item?.current_period_end)},
-      ${sub.cancel_at_period_end}, ${ts(sub.cancel_at)}, ${ts(sub.canceled_at)}, ${ts(sub.trial_end)}, ${ts(sub.created)}, ${at}, now())
+      ${sub.cancel_at_period_end}, ${ts(sub.cancel_at)}, ${ts(sub.canceled_at)}, ${ts(sub.trial_end)}, ${idOf(sub.default_payment_method)},
+      ${ts(sub.created)}, ${at}, now())
     on conflict (stripe_subscription_id) do update set company_id = excluded.company_id, status = excluded.status,
       plan_name = excluded.plan_name, price_id = excluded.price_id, amount = excluded.amount, currency = excluded.currency,
       interval = excluded.interval, current_period_end = excluded.current_period_end,
       cancel_at_period_end = excluded.cancel_at_period_end, cancel_at = excluded.cancel_at, canceled_at = excluded.canceled_at,
-      trial_end = excluded.trial_end, stripe_event_at = excluded.stripe_event_at, synced_at = now()
+      trial_end = excluded.trial_end, default_payment_method_id = excluded.default_payment_method_id,
+      stripe_event_at = excluded.stripe_event_at, synced_at = now()
     where public.billing_subscriptions.stripe_event_at <= excluded.stripe_event_at
     returning stripe_subscription_id`;
   return rows.length > 0;
@@ -107,4 +117,25 @@ export async function companyForPaymentMethod(tx: Tx, paymentMethodId: string): 
     { company_id: string }[]
   >`select company_id from public.billing_payment_methods where stripe_payment_method_id = ${paymentMethodId}`;
   return row?.company_id ?? null;
+}
+
+/**
+ * Links the company to this customer if it has none yet; answers the customer it is linked to
+ * afterwards, which differs from `customerId` when the company already has another one.
+ */
+export async function linkCompanyCustomer(tx: Tx, companyId: string, customerId: string): Promise<string | null> {
+  const [row] = await tx<
+    { linked: string | null }[]
+  >`select private.link_company_customer(${companyId}, ${customerId}) as linked`;
+  return row?.linked ?? null;
+}
+
+export async function hasSubscription(tx: Tx, subscriptionId: string): Promise<boolean> {
+  const rows = await tx`select 1 from public.billing_subscriptions where stripe_subscription_id = ${subscriptionId}`;
+  return rows.length > 0;
+}
+
+export async function companyExists(tx: Tx, companyId: string): Promise<boolean> {
+  const rows = await tx`select 1 from public.companies where id = ${companyId}`;
+  return rows.length > 0;
 }

@@ -9,6 +9,8 @@ import {
   writePaymentMethod,
   writeSubscription,
 } from "@/lib/billing/billing-store";
+import { writePrice, writeProduct } from "@/lib/billing/catalog-store";
+import { checkoutSessionCompleted, customerCreated } from "@/lib/billing/webhooks/checkout-events";
 
 export type EventOutcome = "applied" | "ignored" | "stale" | "flagged";
 type Tx = postgres.TransactionSql;
@@ -82,6 +84,18 @@ export async function handleEvent(tx: Tx, event: Stripe.Event): Promise<Handled>
       if (!companyId) return { outcome: "ignored", detail: `payment method ${pm.id} has no linked company` };
       return written(await writePaymentMethod(tx, companyId, pm, event.type === "payment_method.detached", at));
     }
+    case "customer.created":
+      return customerCreated(tx, event.data.object, at);
+    case "checkout.session.completed":
+      return checkoutSessionCompleted(tx, event.data.object);
+    case "product.created":
+    case "product.updated":
+    case "product.deleted":
+      return written(await writeProduct(tx, event.data.object, at, event.type === "product.deleted"));
+    case "price.created":
+    case "price.updated":
+    case "price.deleted":
+      return written(await writePrice(tx, event.data.object, at, event.type === "price.deleted"));
     default:
       return { outcome: "ignored", detail: "event type not handled" };
   }
