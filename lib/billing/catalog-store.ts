@@ -21,7 +21,7 @@ export async function writeProduct(
     insert into public.billing_products (stripe_product_id, name, description, active, marketing_features, hidden, trial_days,
       deleted, stripe_event_at, synced_at)
     values (${product.id}, ${full?.name ?? product.id}, ${full?.description ?? null}, ${!deleted && (full?.active ?? false)},
-      ${JSON.stringify(features)}::jsonb, ${hiddenFrom(full?.metadata)}, ${trialDaysFrom(full?.metadata)}, ${deleted}, ${at}, now())
+      ${tx.json(features)}, ${hiddenFrom(full?.metadata)}, ${trialDaysFrom(full?.metadata)}, ${deleted}, ${at}, now())
     on conflict (stripe_product_id) do update set
       name = case when excluded.name = excluded.stripe_product_id then public.billing_products.name else excluded.name end,
       description = excluded.description, active = excluded.active, marketing_features = excluded.marketing_features,
