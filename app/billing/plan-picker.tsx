@@ -19,7 +19,7 @@ export function PlanPicker({ company }: { company: CompanySummary }) {
           return (
             <li
               key={plan.productId}
-              data-testid="plan"
+              data-testid="plan-card"
               aria-label={plan.name}
               className="space-y-3 rounded-lg border border-slate-200 p-4"
             >
