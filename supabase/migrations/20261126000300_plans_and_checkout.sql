@@ -174,14 +174,21 @@ begin
       select s.rate_limited, s.retry_after_seconds into rate_limited, retry_after_seconds
         from private.take_billing_session_slot(r.company_id, p_limit) s;
       if not rate_limited and r.stripe_customer_id is null and subscription_id is null then
-        -- A concurrent click waits here on the other's uncommitted claim, then reads it.
+        -- A concurrent click waits here on the other's uncommitted claim, then keeps it. The key is
+        -- random: the claim row, not a formula, is what makes every attempt send the same one.
         insert into private.billing_customer_claims (company_id, idempotency_key, name, email, claimed_by)
-          values (r.company_id,
-                  'customer:create:' || r.company_id || ':' || floor(extract(epoch from clock_timestamp()))::bigint,
+          values (r.company_id, 'customer:create:' || r.company_id || ':' || gen_random_uuid(),
                   r.company_name, (select u.email::text from auth.users u where u.id = auth.uid()), auth.uid())
           on conflict on constraint billing_customer_claims_pkey do nothing;
-        select c.idempotency_key, c.name, c.email into claim_key, claim_name, claim_email
-          from private.billing_customer_claims c where c.company_id = r.company_id;
+        -- Read afresh: a click that linked the customer since this statement began removed its
+        -- claim in the same commit, so a claim made just now would be a second customer.
+        select c.stripe_customer_id into stripe_customer_id from public.companies c where c.id = r.company_id;
+        if stripe_customer_id is not null then
+          delete from private.billing_customer_claims cl where cl.company_id = r.company_id;
+        else
+          select c.idempotency_key, c.name, c.email into claim_key, claim_name, claim_email
+            from private.billing_customer_claims c where c.company_id = r.company_id;
+        end if;
       end if;
     end if;
     return next;

@@ -29,7 +29,7 @@ test("a company without a plan lists the catalog, cheapest first, with a form pe
   const plans = page.getByTestId("plan-card");
   await expect(plans).toHaveCount(3);
   await expect(plans.nth(0)).toContainText("Starter");
-  await expect(plans.nth(0).getByTestId("plan-prices")).toHaveText("$10.00 per month");
+  await expect(plans.nth(0).getByTestId("plan-prices")).toContainText("$10.00 per month");
   await expect(plans.nth(2)).toContainText("Business");
   await expect(page.getByRole("button", { name: "Choose Pro · $49.00 / month" })).toBeEnabled();
   expect((await stripe.counters()).total).toBe(0);

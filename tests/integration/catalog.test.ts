@@ -7,6 +7,7 @@ import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
+import { claimsFor, deliverEvent } from "./signed-events.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_catalog_test_secret";
@@ -16,22 +17,16 @@ const T0 = 1_790_000_000;
 let pg: RunningPostgres;
 let standIn: Awaited<ReturnType<typeof startStripeStandIn>>;
 let sql: postgres.Sql;
-let POST: (request: Request) => Promise<Response>;
-const signer = new Stripe("sk_test_signer");
-const claimsFor = (sub: string) => ({
-  sub,
-  role: "authenticated" as const,
-  aud: "authenticated" as const,
-  exp: Math.floor(Date.now() / 1000) + 3600,
-});
+let stripeAdmin: Stripe;
 
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });
   await migrate(pg.url, { seed: true });
   standIn = await startStripeStandIn({ port: 0 });
   setTestEnv({ DATABASE_URL: pg.url, STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url });
-  ({ POST } = await import("@/app/api/stripe/webhook/route"));
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  const base = new URL(standIn.url);
+  stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
 });
 
 afterAll(async () => {
@@ -45,29 +40,7 @@ beforeEach(async () => {
   await sql`truncate public.stripe_events, public.billing_products, public.billing_prices`;
 });
 
-let seq = 0;
-async function deliver(type: string, object: object, created = T0) {
-  const body = JSON.stringify({
-    id: `evt_catalog_${++seq}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  });
-  const signature = signer.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
-  const res = await POST(
-    new Request("http://localhost/api/stripe/webhook", {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-    }),
-  );
-  return ((await res.json()) as { outcome?: string }).outcome;
-}
+const deliver = (type: string, object: object, created = T0) => deliverEvent(SECRET, type, object, created);
 
 const product = (overrides: Record<string, unknown> = {}) => ({
   id: "prod_team",
@@ -207,12 +180,16 @@ describe("billing:sync", () => {
     await deliver("product.created", product());
     await deliver("price.created", price());
     const { syncCatalog } = await import("@/lib/billing/catalog-sync");
-    expect(await syncCatalog()).toEqual({ prices: 3, products: 3, deactivated: 1 });
-    expect((await initechPlans()).map((p) => [p.productName, p.amount, p.interval])).toEqual([
-      ["Business", 19900, "month"],
-      ["Pro", 4900, "month"],
-      ["Starter", 1000, "month"],
-    ]);
+    const inStripe = (await stripeAdmin.prices.list({ active: true, type: "recurring", limit: 100 })).data;
+    expect(inStripe.map((p) => p.id)).toContain("price_pro_monthly");
+    expect(await syncCatalog()).toEqual({
+      prices: inStripe.length,
+      products: new Set(inStripe.map((p) => p.product)).size,
+      deactivated: 1, // price_team_monthly, which Stripe does not list
+    });
+    expect((await initechPlans()).map((p) => p.priceId).sort()).toEqual(inStripe.map((p) => p.id).sort());
+    const pro = (await initechPlans()).find((p) => p.priceId === "price_pro_monthly");
+    expect(pro).toMatchObject({ productName: "Pro", amount: 4900, interval: "month", currency: "usd" });
     // Events older than the sync change nothing; a newer one does.
     expect(
       await deliver("price.updated", price({ id: "price_pro_monthly", product: "prod_pro", unit_amount: 1 })),
@@ -221,6 +198,6 @@ describe("billing:sync", () => {
     expect(
       await deliver("price.updated", price({ id: "price_pro_monthly", product: "prod_pro", active: false }), later),
     ).toBe("applied");
-    expect((await initechPlans()).map((p) => p.productName)).toEqual(["Business", "Starter"]);
+    expect((await initechPlans()).map((p) => p.priceId)).not.toContain("price_pro_monthly");
   });
 });

@@ -11,17 +11,12 @@ import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
+import { claimsFor, deliverEvent, standInControl } from "./signed-events.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_checkout_return_secret";
 const OWNER = "11111111-1111-4111-8111-000000000007"; // owner@initech.test, owner of every company here
 const MEMBER = "11111111-1111-4111-8111-000000000004";
-const claimsFor = (sub: string) => ({
-  sub,
-  role: "authenticated" as const,
-  aud: "authenticated" as const,
-  exp: Math.floor(Date.now() / 1000) + 3600,
-});
 
 let pg: RunningPostgres;
 let standIn: Awaited<ReturnType<typeof startStripeStandIn>>;
@@ -48,15 +43,9 @@ afterAll(async () => {
 
 beforeEach(() => control("POST", "reset"));
 
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${standIn.url}/__control/${path}`, {
-    method,
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return (await res.json()) as T;
-}
-const calls = async () => (await control<{ calls: Record<string, number> }>("GET", "counters")).calls;
+const control = <T>(method: string, path: string, body?: unknown) =>
+  standInControl(standIn.url).control<T>(method, path, body);
+const calls = () => standInControl(standIn.url).calls();
 
 /**
  * A company with no customer yet, and in Stripe what its completed Checkout made: a customer
@@ -102,30 +91,7 @@ async function page(companyId: string) {
   return (await companiesForUser(claimsFor(OWNER))).find((c) => c.id === companyId)!;
 }
 
-let seq = 0;
-async function deliver(type: string, object: object, created: number) {
-  const { POST } = await import("@/app/api/stripe/webhook/route");
-  const body = JSON.stringify({
-    id: `evt_return_${++seq}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  });
-  const signature = stripeAdmin.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
-  const res = await POST(
-    new Request("http://localhost/api/stripe/webhook", {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-    }),
-  );
-  return ((await res.json()) as { outcome?: string }).outcome;
-}
+const deliver = (type: string, object: object, created: number) => deliverEvent(SECRET, type, object, created);
 const ids = (session: Stripe.Checkout.Session) => ({
   ...session,
   customer: (session.customer as Stripe.Customer).id,
@@ -216,7 +182,7 @@ describe("checkout.session.completed when nobody came back", () => {
       "ignored",
     ],
   ])("%s → %s, nothing written", async (_name, overrides, outcome) => {
-    const paid = await companyThatPaid(`Odd Co ${seq}`);
+    const paid = await companyThatPaid(`Odd Co ${randomUUID().slice(0, 8)}`);
     const session = { ...ids(await expandedSession(paid)), ...overrides };
     expect(await deliver("checkout.session.completed", session, Math.floor(Date.now() / 1000))).toBe(outcome);
     expect(await sql`select 1 from public.billing_subscriptions where company_id = ${paid.companyId}`).toHaveLength(0);
