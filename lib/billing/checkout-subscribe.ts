@@ -33,10 +33,12 @@ export async function subscribeOrPortal(claims: Claims, access: CheckoutAccessRo
       cancelAtPeriodEnd: access.subscriptionCancelAtPeriodEnd,
     });
 
+  const priceId = access.priceId;
+  if (!priceId) return { ok: false, error: failure("plan_not_found") };
   const customerId = access.stripeCustomerId ?? (await createCompanyCustomer(claims, access));
   if (!customerId) return { ok: false, error: failure("forbidden") };
   const opened = await openCheckoutSession(
-    { companyId, customerId, priceId: access.priceId!, trialDays: access.trialDays },
+    { companyId, customerId, priceId, trialDays: access.trialDays },
     returnUrl,
     claims.sub,
   );

@@ -161,7 +161,7 @@ begin
       select s.stripe_subscription_id, s.status, s.cancel_at_period_end
         into subscription_id, subscription_status, subscription_cancel_at_period_end
         from public.billing_subscriptions s
-        where s.company_id = r.company_id and private.is_live_subscription(s.status)
+        where s.company_id = r.company_id and r.stripe_customer_id is not null and private.is_live_subscription(s.status)
         order by s.stripe_created_at desc
         limit 1;
       select o.price_id, o.trial_days into price_id, trial_days

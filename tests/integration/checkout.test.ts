@@ -237,6 +237,21 @@ describe("the company's customer, exactly once", () => {
     expect(await linkedCustomer(ACME)).toBe("cus_AcmeDemo000001");
   });
 
+  test("the signed-in user can link only through a claim of a company they manage", async () => {
+    const { asUser } = await import("@/lib/db");
+    const company = await newCompany("Guarded Co");
+    const link = (user: string, fn: string) =>
+      asUser<{ linked: string | null }>(
+        claimsFor(user),
+        `select private.${fn}(current_setting('app.company_id')::uuid, 'cus_Forged00000001') as linked`,
+        { company_id: company },
+      );
+    await expect(link(users.initechOwner, "link_company_customer")).rejects.toThrow(/permission denied/);
+    expect(await link(users.acmeMember, "link_checkout_customer")).toEqual([{ linked: null }]); // not a member of it
+    expect(await link(users.initechOwner, "link_checkout_customer")).toEqual([{ linked: null }]); // no claim
+    expect(await linkedCustomer(company)).toBeNull();
+  });
+
   test("database round trips: the first click 2 (access and claim, then the link), later clicks 1", async () => {
     const company = await newCompany("Counted Co");
     await subscribe(users.initechOwner, { companyId: "00000000-0000-4000-8000-000000000000", price: "x" }); // warm
