@@ -111,14 +111,7 @@ export type CompanySummary = {
 export function companiesForUser(claims: Claims) {
   return asUser<CompanySummary>(
     claims,
-    `select c.id, c.name, live.live as "hasLiveSubscription",
-            case when live.live then '[]'::json else coalesce((select json_agg(json_build_object(
-                      'priceId', o.price_id, 'productId', o.product_id, 'productName', o.product_name,
-                      'description', o.description, 'features', o.features, 'amount', o.amount::float8,
-                      'currency', o.currency, 'interval', o.interval, 'intervalCount', o.interval_count,
-                      'trialDays', o.trial_days))
-               from private.offered_plans(string_to_array(nullif(current_setting('app.plan_prices'), ''), ',')) o), '[]'::json)
-            end as plans, m.role, private.may_manage_billing(m.role) as "mayManageBilling",
+    `select c.id, c.name, m.role, private.may_manage_billing(m.role) as "mayManageBilling",
             private.may_see_audit(m.role) as "maySeeAudit", c.has_billing_account as "hasBillingAccount",
             coalesce((select json_agg(json_build_object('email', b.email, 'role', b.role))
                       from private.billing_contacts(c.id) b), '[]'::json) as contacts,
@@ -144,7 +137,15 @@ export function companiesForUser(claims: Claims) {
             coalesce((select json_agg(a order by a."createdAt" desc) from (
                select u.email, pa.outcome, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
                from public.portal_audit pa left join private.member_emails(c.id) u on u.user_id = pa.user_id
-               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit
+               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit,
+            live.live as "hasLiveSubscription",
+            case when live.live then '[]'::json else coalesce((select json_agg(json_build_object(
+                      'priceId', o.price_id, 'productId', o.product_id, 'productName', o.product_name,
+                      'description', o.description, 'features', o.features, 'amount', o.amount::float8,
+                      'currency', o.currency, 'interval', o.interval, 'intervalCount', o.interval_count,
+                      'trialDays', o.trial_days))
+               from private.offered_plans(string_to_array(nullif(current_setting('app.plan_prices'), ''), ',')) o), '[]'::json)
+            end as plans
      from public.company_members m
      join public.companies c on c.id = m.company_id
      left join public.billing_customers bc on bc.company_id = c.id
