@@ -72,10 +72,16 @@ async function createCompanyCustomer(claims: Claims, access: CheckoutAccessRow):
   return linked;
 }
 
-// A price the catalog still lists but Stripe no longer has is a plan that is not on offer.
+/**
+ * Stripe's answer in Subscribe's words: a price the catalog still lists but Stripe no longer has
+ * is a plan not on offer; the customer's idempotency key still in use by another click (after the
+ * SDK's retries) is a concurrent Subscribe.
+ */
 export function checkoutFailureFromStripe(err: Stripe.errors.StripeError): BillingFailure {
   if (err instanceof Stripe.errors.StripeInvalidRequestError && /price/.test(`${err.param ?? ""} ${err.message}`))
     return failure("plan_not_found");
+  // The SDK turns Stripe's 409 into a StripeAPIError, whatever the body's type says.
+  if (err.statusCode === 409) return failure("checkout_in_progress");
   const mapped = failureFromStripe(err);
   return mapped.code === "stripe_unavailable"
     ? failure(
