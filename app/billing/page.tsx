@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentClaims } from "@/lib/auth";
-import { failure } from "@/lib/billing/errors";
+import { SessionEndedError } from "@/lib/auth/session-ended";
+import { failure, UnavailableError } from "@/lib/billing/errors";
 import { companiesForUser, type CompanySummary } from "@/lib/billing/queries";
 import { signOut } from "@/app/login/actions";
 import { ErrorAlert } from "./error-alert";
@@ -12,10 +13,18 @@ export default async function BillingPage({
 }: {
   searchParams: Promise<{ company?: string | string[] }>;
 }) {
-  const claims = await currentClaims();
-  if (!claims) redirect("/login?next=/billing");
   const { company: wanted } = await searchParams;
-  const companies = await companiesForUser(claims);
+  let claims, companies;
+  try {
+    claims = await currentClaims();
+    companies = claims && (await companiesForUser(claims));
+  } catch (err) {
+    // The auth server can't be reached: say so, don't ask a signed-in user to sign in again.
+    if (err instanceof UnavailableError) return <ErrorAlert error={{ code: err.code, message: err.message }} />;
+    if (!(err instanceof SessionEndedError)) throw err;
+  }
+  // Signed out, or the token's session was signed out elsewhere.
+  if (!claims || !companies) redirect("/login?next=/billing");
   const selected =
     typeof wanted === "string"
       ? companies.find((c) => c.id === wanted)

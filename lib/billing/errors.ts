@@ -27,6 +27,14 @@ export const billingErrors = {
     message: "That return address isn't allowed. Use a path on this app or one of its allowed origins.",
   },
   invalid_request: { status: 400, message: "The request was not understood." },
+  cross_site_request: {
+    status: 403,
+    message: "This request came from another site, so it was refused. Open the billing page on this app and try again.",
+  },
+  payload_too_large: {
+    status: 413,
+    message: "The request is too large. Send only the fields this endpoint takes.",
+  },
   rate_limited: {
     status: 429,
     message: "Too many portal sessions were opened just now. Please wait a minute and try again.",

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Claims } from "@/lib/auth";
+import { whileSignedIn } from "@/lib/auth/session-ended";
 import { asUser } from "@/lib/db";
 
 export type CompanyRole = "owner" | "admin" | "billing" | "member";
@@ -23,16 +24,18 @@ export type PortalAccessRow = {
 /**
  * Everything one click needs, in one round trip: the caller's memberships (one company, or all
  * of them), the Stripe customer (only for roles that may manage billing), the current
- * subscription, and, when `consume` is set, a slot of the per-minute rate limit.
+ * subscription, and, when `consume` is set, a slot of the per-minute rate limit. Throws
+ * SessionEndedError when the token's session has been signed out.
  */
 export function beginPortalSession(
   claims: Claims,
   companyId: string | undefined,
   opts: { limit: number; consume: boolean },
 ) {
-  return asUser<PortalAccessRow>(
-    claims,
-    `select company_id as "companyId", company_name as "companyName", role, may_manage_billing as "mayManageBilling",
+  return whileSignedIn(
+    asUser<PortalAccessRow>(
+      claims,
+      `select company_id as "companyId", company_name as "companyName", role, may_manage_billing as "mayManageBilling",
             stripe_customer_id as "stripeCustomerId",
             subscription_id as "subscriptionId", subscription_status as "subscriptionStatus",
             subscription_cancel_at_period_end as "subscriptionCancelAtPeriodEnd",
@@ -40,7 +43,8 @@ export function beginPortalSession(
      from private.begin_portal_session(nullif(current_setting('app.company_id'), '')::uuid,
                                        current_setting('app.rate_limit')::int,
                                        current_setting('app.consume')::boolean)`,
-    { company_id: companyId ?? null, rate_limit: String(opts.limit), consume: String(opts.consume) },
+      { company_id: companyId ?? null, rate_limit: String(opts.limit), consume: String(opts.consume) },
+    ),
   );
 }
 
@@ -99,12 +103,17 @@ export type CompanySummary = {
 
 /**
  * What the billing page shows, from the database alone (no Stripe call on a page view): every
- * company of the caller, whom to ask about billing, and where each company stands.
+ * company of the caller, whom to ask about billing, and where each company stands. Throws
+ * SessionEndedError when the token's session has been signed out.
  */
-export function companiesForUser(claims: Claims) {
-  return asUser<CompanySummary>(
-    claims,
-    `select c.id, c.name, m.role, private.may_manage_billing(m.role) as "mayManageBilling",
+export async function companiesForUser(claims: Claims): Promise<CompanySummary[]> {
+  // One row always (a select without FROM), so the session check runs even for a user with no
+  // company; the companies come as one JSON array.
+  const rows = await whileSignedIn(
+    asUser<{ companies: CompanySummary[] }>(
+      claims,
+      `select private.assert_session_active() as "sessionChecked", coalesce((select json_agg(x order by x.name) from (
+     select c.id, c.name, m.role, private.may_manage_billing(m.role) as "mayManageBilling",
             private.may_see_audit(m.role) as "maySeeAudit", c.has_billing_account as "hasBillingAccount",
             coalesce((select json_agg(json_build_object('email', b.email, 'role', b.role))
                       from private.billing_contacts(c.id) b), '[]'::json) as contacts,
@@ -130,7 +139,8 @@ export function companiesForUser(claims: Claims) {
      from public.company_members m
      join public.companies c on c.id = m.company_id
      left join public.billing_customers bc on bc.company_id = c.id
-     where m.user_id = (select auth.uid())
-     order by c.name`,
+     where m.user_id = (select auth.uid())) x), '[]'::json) as companies`,
+    ),
   );
+  return rows[0]?.companies ?? [];
 }
