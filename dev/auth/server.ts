@@ -9,7 +9,7 @@ import { CallCounter, callKey, handleControl } from "./control.ts";
 import { handleToken } from "./grants.ts";
 import { GoTrueError, OAuthError, sendError, sendJson } from "./http.ts";
 import { createSigningKey } from "./keys.ts";
-import { SessionStore } from "./sessions.ts";
+import { createSessionStore } from "./sessions.ts";
 import { createUserStore } from "./users.ts";
 
 export type AuthStandInOptions = {
@@ -40,6 +40,7 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
   };
   const key = await createSigningKey();
   const users = createUserStore(opts.databaseUrl);
+  const sessions = createSessionStore(opts.databaseUrl);
   const counter = new CallCounter();
 
   const server = createServer();
@@ -50,7 +51,7 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
   const port = (server.address() as AddressInfo).port;
   const url = `http://${publicHost(host)}:${port}`;
   // The issuer names the real port, which is only known once listening (port 0 is allowed).
-  const ctx: AuthContext = { issuer: `${url}/auth/v1`, key, users, sessions: new SessionStore(), settings };
+  const ctx: AuthContext = { issuer: `${url}/auth/v1`, key, users, sessions, settings };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
@@ -100,6 +101,7 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
         server.closeAllConnections();
       });
       await users.close();
+      await sessions.close();
     },
   };
 }

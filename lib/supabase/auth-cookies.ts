@@ -14,18 +14,16 @@ export function isAuthCookie(name: string): boolean {
   return name === base || (name.startsWith(`${base}.`) && /^\d+$/.test(name.slice(base.length + 1)));
 }
 
+function cookieFlags() {
+  return { httpOnly: true, secure: new URL(env().appUrl).protocol === "https:", sameSite: "lax" as const, path: "/" };
+}
+
+/** @supabase/ssr's cookieOptions: the name it stores the session under, and the flags. */
 export function authCookieOptions() {
-  return {
-    name: authCookieName(),
-    httpOnly: true,
-    secure: new URL(env().appUrl).protocol === "https:",
-    sameSite: "lax" as const,
-    path: "/",
-  };
+  return { name: authCookieName(), ...cookieFlags() };
 }
 
 /** Set-Cookie options that delete a session cookie (same path and flags it was set with). */
 export function expiredAuthCookie() {
-  const { name: _name, ...options } = authCookieOptions();
-  return { ...options, maxAge: 0 };
+  return { ...cookieFlags(), maxAge: 0 };
 }
