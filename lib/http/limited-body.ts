@@ -1,7 +1,7 @@
 // Reads a request body up to a byte limit, streaming: a body over the limit is refused after at
 // most `limit` bytes were read (or at once, by its Content-Length), never buffered whole.
 
-export type LimitedBody = { ok: true; bytes: Uint8Array } | { ok: false; tooLarge: true };
+export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; tooLarge: true };
 
 export async function readLimitedBody(request: Request, limit: number): Promise<LimitedBody> {
   const declared = request.headers.get("content-length");

@@ -6,6 +6,7 @@ import { isCrossSiteRequest, ownOrigins } from "@/lib/auth/same-origin";
 import { claimsFromSession } from "@/lib/auth/session";
 import { billingErrors, UnavailableError, type BillingErrorCode } from "@/lib/billing/errors";
 import { env } from "@/lib/env";
+import { checkPagePost } from "@/lib/http/page-post";
 import { authCookieOptions, expiredAuthCookie, isAuthCookie } from "@/lib/supabase/auth-cookies";
 
 const PROTECTED = ["/billing"];
@@ -27,8 +28,14 @@ export async function updateSession(request: NextRequest) {
   if (!PAGE_METHODS.includes(request.method))
     return refuse("invalid_request", 405, "This page answers GET and POST only.", { Allow: PAGE_METHODS.join(", ") });
   const e = env();
-  if (request.method === "POST" && isCrossSiteRequest(request.headers, ownOrigins(request.headers, e.appUrl)))
-    return refuse("cross_site_request", 403);
+  if (request.method === "POST") {
+    if (isCrossSiteRequest(request.headers, ownOrigins(request.headers, e.appUrl)))
+      return refuse("cross_site_request", 403);
+    const problem = await checkPagePost(request);
+    if (problem === "too_large") return refuse("payload_too_large", 413);
+    if (problem)
+      return refuse("invalid_request", 400, "This form submission could not be read. Reload the page and try again.");
+  }
 
   const written: { name: string; value: string; options: CookieOptions }[] = [];
   const cacheHeaders: Record<string, string> = {};
@@ -64,7 +71,10 @@ export async function updateSession(request: NextRequest) {
     // Session cookies still here hold nothing usable (a poisoned or broken cookie): drop them
     // from this request, so pages and actions see a plain signed-out visitor, and from the
     // browser, so nobody stays locked out.
-    for (const { name } of request.cookies.getAll().filter((c) => isAuthCookie(c.name))) {
+    // The raw header too: a value Next can't decode (e.g. "%%") is dropped from request.cookies.
+    const raw = (request.headers.get("cookie") ?? "").split(";").map((c) => c.split("=")[0]!.trim());
+    for (const name of new Set([...request.cookies.getAll().map((c) => c.name), ...raw])) {
+      if (!isAuthCookie(name)) continue;
       request.cookies.delete(name);
       written.push({ name, value: "", options: expiredAuthCookie() });
     }
