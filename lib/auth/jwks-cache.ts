@@ -41,7 +41,7 @@ export class JwksCache {
 
   constructor(opts: JwksCacheOptions) {
     this.#opts = opts;
-    this.#now = opts.now ?? Date.now;
+    this.#now = opts.now ?? (() => Date.now());
   }
 
   /**
