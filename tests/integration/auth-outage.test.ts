@@ -16,7 +16,10 @@ let auth: AuthStandIn;
 let claimsFromRequest: typeof import("@/lib/auth").claimsFromRequest;
 
 const control = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${auth.url}/__control/${path}`, { method, body: body && JSON.stringify(body) });
+  const res = await fetch(`${auth.url}/__control/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json() as Promise<{ calls: Record<string, number> }>;
 };
 const jwksCalls = async () => (await control("GET", "counters")).calls[JWKS] ?? 0;
