@@ -16,7 +16,9 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      // Not awaited: on a clone (a tee branch) cancel() settles only once the other branch is
+      // cancelled too, which is the caller's business.
+      reader.cancel().catch(() => {});
       return { ok: false, tooLarge: true };
     }
     chunks.push(value);

@@ -12,13 +12,15 @@ export type PagePostProblem = "too_large" | "malformed";
 export async function checkPagePost(request: Request): Promise<PagePostProblem | null> {
   const body = await readLimitedBody(request.clone(), MAX_PAGE_POST_BYTES);
   if (!body.ok) return "too_large";
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const contentType = request.headers.get("content-type") ?? "";
+  // Lower-cased for matching only: a multipart boundary is case-sensitive.
+  const type = contentType.toLowerCase();
   const isAction = request.headers.has("next-action");
 
   if (type.startsWith("multipart/form-data")) {
     let form: FormData;
     try {
-      form = await new Response(body.bytes, { headers: { "content-type": type } }).formData();
+      form = await new Response(body.bytes, { headers: { "content-type": contentType } }).formData();
     } catch {
       return "malformed";
     }
