@@ -37,7 +37,8 @@ export async function verifyAccessToken(token: unknown, keys: KeySource): Promis
   } catch (err) {
     // jose's errors (bad signature, expired, alg/key mismatch, malformed payload) all mean "not a
     // token of ours"; the key source already answered, so nothing here is an outage.
-    return refuse(`token did not verify (${err instanceof Error ? err.name : "error"})`);
+    const code = (err as { code?: unknown } | null)?.code; // jose's ERR_JWS_…, ERR_JWT_… (names are minified)
+    return refuse(`token did not verify (${typeof code === "string" ? code : "error"})`);
   }
   const claims = acceptClaims(payload);
   return claims.ok ? claims : refuse(claims.reason);

@@ -43,7 +43,10 @@ export async function POST(request: Request) {
     // The token verified but its session was signed out: as good as no token at all.
     if (err instanceof SessionEndedError) return fail(failure("unauthenticated"));
     if (err instanceof UnavailableError) {
-      log.warn("api.portal_unavailable", { code: err.code, ...errorFields(err.cause) });
+      log.warn("api.portal_unavailable", {
+        code: err.code,
+        ...(err.cause === undefined ? {} : errorFields(err.cause)),
+      });
       return fail({ code: err.code, message: err.message, retryAfterSeconds: RETRY_AFTER_SECONDS });
     }
     log.error("api.portal_failed", errorFields(err));
