@@ -104,9 +104,16 @@ test("a poisoned session cookie locks nobody out: pages treat it as signed out a
   await expectSignedOutPagesWork(page);
   expect(await authCookies(page.context())).toEqual([]);
   expect((await stripe.counters()).sessionsCreated).toBe(before);
-  // And the user signs in again as usual.
-  await signIn(page, "owner@acme.test");
+  // And the user signs in again as usual, even with a poisoned cookie planted under the open form.
+  await page.goto("/login?next=%2Fbilling");
+  await plantCookie(page.context(), name, poisonedValues(session)["alg none"]!);
+  await page.getByLabel("Email").fill("owner@acme.test");
+  await page.getByLabel("Password").fill("password123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${appUrl}/billing`);
   await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Manage Billing" })).toBeVisible();
 });
 
 test("a cookie poisoned under an open billing page: the click signs the visitor out, no error page", async ({
