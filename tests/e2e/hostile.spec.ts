@@ -319,7 +319,13 @@ test("headers: no framing by another origin, HttpOnly session cookies, no cachin
     const res = await request.get(path, { maxRedirects: 0 });
     expect.soft(res.headers()["content-security-policy"], path).toContain("frame-ancestors 'none'");
   }
-  await signIn(page, "owner@acme.test");
+  const [signInResponse] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
+    signIn(page, "owner@acme.test"),
+  ]);
+  // The sign-in action writes the session cookies: its answer must not be cacheable.
+  expect(await signInResponse.headerValue("set-cookie")).toMatch(/sb-.+-auth-token/);
+  expect(await signInResponse.headerValue("cache-control")).toMatch(/no-store/);
   const cookies = (await page.context().cookies()).filter((c) => c.name.startsWith("sb-"));
   expect(cookies.length).toBeGreaterThan(0);
   for (const c of cookies) expect.soft(c.httpOnly, c.name).toBe(true);
