@@ -12,6 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startAuthStandIn } from "./auth/server.ts";
+import { takeSnapshot } from "./db-snapshot.ts";
 import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
@@ -57,6 +58,7 @@ async function main() {
   const env: Record<string, string> = {};
 
   let databaseUrl = process.env.DATABASE_URL ?? process.env.POSTGRES_URL;
+  const ownDatabase = !databaseUrl;
   if (!databaseUrl) {
     const pg = await startEmbeddedPostgres({ port: ports.postgres, log: quietLog });
     cleanups.unshift(pg.stop);
@@ -102,6 +104,8 @@ async function main() {
   const childEnv = { ...process.env, ...env };
 
   await backfillBilling(childEnv);
+  // The e2e tests restore this before each test (tests/e2e/fixtures.ts); never on a database of yours.
+  if (ownDatabase) await snapshotSeed(databaseUrl);
 
   if (args.next === "none") {
     say("Services are up. Run Next with:");
@@ -128,6 +132,15 @@ async function seedCustomers(databaseUrl: string) {
       deleted: DELETED_IN_STRIPE.has(r.customer),
       ...DEMO_BILLING[r.customer],
     }));
+  } finally {
+    await sql.end();
+  }
+}
+
+async function snapshotSeed(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    say(`database snapshot "seed" taken (${await takeSnapshot(sql, "seed")} tables)`);
   } finally {
     await sql.end();
   }

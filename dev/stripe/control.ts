@@ -7,9 +7,9 @@ import { describeFault, parseFault } from "./faults.ts";
 import { readBody, sendJson } from "./http.ts";
 import { deletedCustomer } from "./objects.ts";
 import { PAGE_VIEW_KEY } from "./portal-routes.ts";
-import { clearBilling, parseSeedBilling, seedBilling } from "./seed-billing.ts";
+import { clearBilling, parseSeedBilling, seedBilling, seedStartBilling } from "./seed-billing.ts";
 import type { SeedCustomer, Store } from "./store.ts";
-import { putSeedCustomer, resetCounters } from "./store.ts";
+import { createStore, putSeedCustomer, resetCounters } from "./store.ts";
 
 class BadRequest extends Error {}
 
@@ -74,6 +74,19 @@ function seedCustomer(store: Store, body: Record<string, unknown>) {
   return customer;
 }
 
+// The state just after start: the seed (same ids), start config, no faults, sessions or events,
+// zero counters. Deliveries still queued are dropped and one on the wire is waited for, so none
+// reaches the app after the reset. Every Store field comes from createStore, new ones included,
+// except the event clock: an event made after a reset is never older than one made before.
+async function resetToStart(store: Store): Promise<void> {
+  await store.webhooks.close();
+  const fresh = createStore(store.start);
+  fresh.baseUrl = store.baseUrl;
+  fresh.lastEventCreated = store.lastEventCreated;
+  Object.assign(store, fresh);
+  seedStartBilling(store);
+}
+
 // A bare array, newest last: tests read it as the list of portal sessions created.
 function sessions(store: Store) {
   return store.sessions.map(({ session, flowType, createdMs }) => ({
@@ -92,13 +105,21 @@ function sessions(store: Store) {
   }));
 }
 
-function route(store: Store, method: string, path: string, body: Record<string, unknown>): [number, unknown] {
+async function route(
+  store: Store,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<[number, unknown]> {
   const endpoint = `${method} ${path}`;
   switch (endpoint) {
     case "GET /__control/counters":
       return [200, counters(store)];
-    case "POST /__control/reset":
+    case "DELETE /__control/counters":
       resetCounters(store);
+      return [200, counters(store)];
+    case "POST /__control/reset":
+      await resetToStart(store);
       return [200, counters(store)];
     case "GET /__control/faults":
       return [200, { faults: store.faults.map(describeFault) }];
@@ -133,7 +154,7 @@ export async function handleControl(store: Store, req: IncomingMessage, res: Ser
     const body = parseJson(await readBody(req));
     const method = req.method ?? "GET";
     const [status, value] =
-      (await billingControl(store, method, url.pathname, body)) ?? route(store, method, url.pathname, body);
+      (await billingControl(store, method, url.pathname, body)) ?? (await route(store, method, url.pathname, body));
     sendJson(res, status, value);
   } catch (error) {
     if (!(error instanceof BadRequest) && !(error instanceof BillingError)) throw error;

@@ -5,7 +5,7 @@ import { issueInvoice } from "./billing.ts";
 import { findPrice } from "./catalog.ts";
 import { markPaid, markPaymentFailed } from "./invoice-object.ts";
 import type { CustomerObject } from "./objects.ts";
-import { nowSeconds } from "./objects.ts";
+import { nowSeconds, reproducibly } from "./objects.ts";
 import { newCard } from "./payment-method-object.ts";
 import type { Period } from "./subscription-object.ts";
 import { DAY, addMonths, newSubscription } from "./subscription-object.ts";
@@ -77,6 +77,16 @@ export function seedBilling(store: Store, customer: CustomerObject, seed: SeedBi
       feedback_option: null,
       reason: "cancellation_requested",
     };
+  }
+}
+
+// The start seed's billing, once the server knows its URL (invoices link to its pages). Ids and
+// times derive from the seed, so a reset recreates the objects the app's database already holds.
+export function seedStartBilling(store: Store): void {
+  for (const seed of store.start.customers) {
+    const entry = store.customers.get(seed.id);
+    if (!entry || entry.deleted) continue;
+    reproducibly(`${seed.id}/billing`, store.start.seededAt, () => seedBilling(store, entry.customer, seed));
   }
 }
 

@@ -10,7 +10,7 @@ import { handleControl } from "./control.ts";
 import { BodyTooLarge, sendHtml, sendJson } from "./http.ts";
 import { INVOICE_VIEW_KEY, invoicePage } from "./invoice-page.ts";
 import { handlePortal } from "./portal-routes.ts";
-import { seedBilling } from "./seed-billing.ts";
+import { seedStartBilling } from "./seed-billing.ts";
 import type { SeedCustomer } from "./store.ts";
 import { countCall, createStore } from "./store.ts";
 import type { WebhookEndpoint } from "./webhooks.ts";
@@ -81,11 +81,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${urlHost(host)}:${port}`;
   store.baseUrl = baseUrl;
-  // Invoices link to this server's own pages, so billing history is seeded once its URL is known.
-  for (const seed of opts.seed?.customers ?? []) {
-    const entry = store.customers.get(seed.id);
-    if (entry && !entry.deleted) seedBilling(store, entry.customer, seed);
-  }
+  seedStartBilling(store);
   log(`Stripe stand-in listening on ${baseUrl}`);
 
   return {
@@ -93,7 +89,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        store.webhooks.close();
+        void store.webhooks.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // The SDK keeps connections alive; without this close() would wait for them to idle out.
         server.closeAllConnections();

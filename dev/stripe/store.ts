@@ -5,7 +5,7 @@ import type { Fault } from "./faults.ts";
 import { IdempotencyCache } from "./idempotency.ts";
 import type { ConfigurationObject, CustomerObject, JsonObject } from "./objects.ts";
 import type { SeedBilling } from "./seed-billing.ts";
-import { newConfiguration, newCustomer } from "./objects.ts";
+import { newConfiguration, newCustomer, nowSeconds, reproducibly } from "./objects.ts";
 import type { WebhookEndpoint } from "./webhooks.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
 import type { InvoiceObject, PaymentMethodObject, SubscriptionObject } from "./wire.ts";
@@ -30,6 +30,8 @@ export type SessionRecord = {
 };
 
 export type Store = {
+  // What the store started from; POST /__control/reset builds the store afresh from it.
+  start: StoreStart;
   customers: Map<string, CustomerEntry>;
   configurations: Map<string, ConfigurationObject>;
   // The dashboard default survives being "removed" so restoring it keeps its id.
@@ -60,11 +62,16 @@ type StoreOptions = {
   ttlSeconds: number;
   webhook?: WebhookEndpoint | null;
   log?: (line: string) => void;
+  // The clock of everything seeded; a reset passes the first start's, so nothing moves.
+  seededAt?: number;
 };
+export type StoreStart = StoreOptions & { seededAt: number };
 
 export function createStore(options: StoreOptions): Store {
-  const defaults = newConfiguration({ isDefault: true });
+  const start: StoreStart = { ...options, seededAt: options.seededAt ?? nowSeconds() };
+  const defaults = reproducibly("default-configuration", start.seededAt, () => newConfiguration({ isDefault: true }));
   const store: Store = {
+    start,
     customers: new Map(),
     configurations: new Map([[defaults.id, defaults]]),
     defaultConfigurationId: defaults.id,
@@ -85,7 +92,7 @@ export function createStore(options: StoreOptions): Store {
     lastEventCreated: 0,
     webhooks: new WebhookDispatcher(options.webhook ?? null, options.log ?? (() => {})),
   };
-  for (const seed of options.customers) putSeedCustomer(store, seed);
+  for (const seed of options.customers) reproducibly(seed.id, start.seededAt, () => putSeedCustomer(store, seed));
   return store;
 }
 
@@ -126,8 +133,6 @@ export function resetCounters(store: Store): void {
   store.calls.clear();
   store.total = 0;
   store.sessionsCreated = 0;
-  store.faults.length = 0;
-  store.webhooks.faults.length = 0;
 }
 
 export function isExpired(store: Store, record: SessionRecord, nowMs = Date.now()): boolean {

@@ -30,6 +30,7 @@ export class WebhookDispatcher {
   private held: Job[] = [];
   private running = false;
   private closed = false;
+  private inFlight: Promise<unknown> | null = null;
   private idle: Array<() => void> = [];
   private readonly log: (line: string) => void;
 
@@ -81,11 +82,14 @@ export class WebhookDispatcher {
     return result;
   }
 
-  close(): void {
+  // Drops what is queued or held and resolves once the POST on the wire (if any) was answered,
+  // so that nothing reaches the endpoint afterwards: a reset relies on it.
+  async close(): Promise<void> {
     this.closed = true;
     this.queue.length = 0;
     this.held = [];
     for (const wake of this.idle.splice(0)) wake();
+    await this.inFlight;
   }
 
   private takeFault(): WebhookFault | undefined {
@@ -141,7 +145,10 @@ export class WebhookDispatcher {
       const invalid = job.breakFirstAttempt && attempt === 0;
       // A signature made with the wrong secret is what a forged or corrupted delivery looks like.
       const secret = invalid ? `${endpoint.secret}_wrong` : endpoint.secret;
-      const status = await post(endpoint.url, body, signatureHeader(body, secret, Math.floor(Date.now() / 1000)));
+      const sending = post(endpoint.url, body, signatureHeader(body, secret, Math.floor(Date.now() / 1000)));
+      this.inFlight = sending;
+      const status = await sending;
+      this.inFlight = null;
       entry.attempts.push({ status, at: Date.now(), signature: invalid ? "invalid" : "valid" });
       this.log(`webhook ${job.event.type} ${job.event.id} -> ${status}${invalid ? " (invalid signature)" : ""}`);
       if (typeof status === "number" && status >= 200 && status < 300) {

@@ -2,7 +2,10 @@
 // app makes, so every API assertion here goes through the official SDK. Only
 // the control endpoints and the hosted page (a browser's view) use fetch.
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Server } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
@@ -628,5 +631,132 @@ describe("hosted portal page", () => {
     const res = await fetch(`${standIn.url}/p/session/test_unknown`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain("portal-customer-id");
+  });
+});
+
+// POST /__control/reset: back to the state just after start, with the seed's objects under the
+// same ids (the app's database, seeded from the first start, keeps pointing at them).
+describe("reset to start", () => {
+  const SEED = {
+    id: "cus_ResetAcme00001",
+    name: "Reset Acme",
+    metadata: { company_id: "acme" },
+    subscription: { price: "price_pro_monthly" },
+    paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2031 },
+    invoices: 2,
+  } as const;
+  let own: StripeStandIn;
+  let sdk: Stripe;
+  let receiver: Server;
+  let receiverUrl: string;
+  // One per webhook POST received, to answer it with: the receiver answers only when told.
+  const arrivals: Array<(status: number) => void> = [];
+  const ownControl = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${own.url}/__control/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
+    return (await res.json()) as T;
+  };
+  const billingOf = async (customer: string) => ({
+    customer: await sdk.customers.retrieve(customer, { expand: ["invoice_settings.default_payment_method"] }),
+    subscriptions: (await sdk.subscriptions.list({ customer, status: "all" })).data,
+    invoices: (await sdk.invoices.list({ customer })).data,
+    configurations: (await sdk.billingPortal.configurations.list()).data,
+  });
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => arrivals.push((status) => res.writeHead(status).end()));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+    // A start TTL other than the default, to see the reset restore the start's and not a default.
+    own = await startStripeStandIn({ port: 0, seed: { customers: [SEED] }, sessionTtlSeconds: 120 });
+    sdk = client({ port: own.port });
+  });
+
+  afterAll(async () => {
+    await own.close();
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  it("recreates the seed with the same ids and times, and forgets everything else", async () => {
+    const atStart = await billingOf(SEED.id);
+    expect(atStart.subscriptions).toHaveLength(1);
+    expect(atStart.invoices).toHaveLength(2);
+    expect(atStart.customer).toMatchObject({
+      invoice_settings: { default_payment_method: { object: "payment_method" } },
+    });
+    const startConfig = await ownControl("GET", "config");
+
+    const made = await sdk.customers.create({ name: "Made after start" });
+    await sdk.billingPortal.sessions.create({ customer: SEED.id, return_url: "https://app.example.com/billing" });
+    await ownControl("POST", "simulate", { customer: SEED.id, action: "cancel_now" });
+    await ownControl("POST", "customers", { id: "cus_ControlMade002", name: "Hooli" });
+    await ownControl("POST", "config", { defaultConfiguration: false, sessionTtlSeconds: 1 });
+    await ownControl("POST", "faults", { path: "/v1/customers", count: 5, mode: "status", status: 500 });
+    await ownControl("POST", "webhook-faults", { mode: "duplicate", count: 3 });
+    await ownControl("POST", "webhook", { url: receiverUrl, secret: "whsec_reset" });
+
+    // A day later: what was seeded keeps the times it had at start.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 86_400_000 });
+    onTestFinished(() => void vi.useRealTimers());
+    expect(await ownControl("POST", "reset")).toMatchObject({ total: 0, sessionsCreated: 0, calls: {} });
+    expect(await ownControl("GET", "faults")).toEqual({ faults: [] });
+    expect(await ownControl("GET", "webhook-faults")).toEqual({ faults: [] });
+    expect(await ownControl("GET", "webhook")).toEqual({ url: null });
+    expect(await ownControl("GET", "config")).toEqual(startConfig);
+    expect(await ownControl("GET", "sessions")).toEqual([]);
+    expect(await ownControl("GET", "events")).toEqual([]);
+    expect(await ownControl("GET", "deliveries")).toEqual([]);
+    expect(await billingOf(SEED.id)).toEqual(atStart);
+    for (const gone of [made.id, "cus_ControlMade002"])
+      expect((await failure(sdk.customers.retrieve(gone))).code).toBe("resource_missing");
+  });
+
+  it("derives the seeded ids from the seed, so another stand-in with the same seed has them too", async () => {
+    const other = await startStripeStandIn({ port: 0, seed: { customers: [SEED] } });
+    try {
+      const ids = async (port: number) => {
+        const sdkOf = client({ port });
+        const [subs, invoices, customer] = await Promise.all([
+          sdkOf.subscriptions.list({ customer: SEED.id }),
+          sdkOf.invoices.list({ customer: SEED.id }),
+          sdkOf.customers.retrieve(SEED.id),
+        ]);
+        const card = "deleted" in customer ? null : customer.invoice_settings.default_payment_method;
+        return [...subs.data.map((s) => s.id), ...invoices.data.map((i) => i.id), card];
+      };
+      expect(await ids(other.port)).toEqual(await ids(own.port));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("drops queued deliveries and waits for the one on the wire, so none arrives after it", async () => {
+    await ownControl("POST", "reset");
+    await ownControl("POST", "webhook", { url: receiverUrl, secret: "whsec_reset" });
+    arrivals.length = 0;
+    const { events } = await ownControl<{ events: unknown[] }>("POST", "simulate", {
+      customer: SEED.id,
+      action: "renew",
+    });
+    expect(events.length).toBeGreaterThan(1);
+    await expect.poll(() => arrivals.length).toBe(1);
+
+    let resetDone = false;
+    const reset = ownControl("POST", "reset").then(() => (resetDone = true));
+    await ownControl("GET", "config"); // a round trip sent after the reset: it has arrived by now
+    expect(resetDone).toBe(false); // held by the delivery on the wire
+    arrivals[0]?.(500); // would be retried 200 ms later, and the other events sent after it
+    await reset;
+    // Absence can only be seen by waiting: twice the first retry's delay.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(arrivals).toHaveLength(1);
+    expect(await ownControl("GET", "deliveries")).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import type Stripe from "stripe";
 import { env } from "@/lib/env";
-import { failure, statusOf, type BillingFailure } from "@/lib/billing/errors";
+import { failure, statusOf, UnavailableError, type BillingFailure } from "@/lib/billing/errors";
 import { applyStripeEvent } from "@/lib/billing/webhooks/apply-event";
 import { isStripeEventEnvelope } from "@/lib/billing/webhooks/event-envelope";
 import { readLimitedBody } from "@/lib/http/limited-body";
@@ -43,9 +43,9 @@ export async function POST(request: Request) {
     const result = await applyStripeEvent(event);
     return NextResponse.json({ received: true, ...result });
   } catch (err) {
-    // Nothing was written (one transaction); a 500 makes Stripe deliver the event again.
+    // Nothing was written (one transaction); a 5xx makes Stripe deliver the event again.
     log.error("webhook.apply_failed", { eventId: event.id, type: event.type, ...errorFields(err) });
-    return fail(failure("internal"));
+    return fail(failure(err instanceof UnavailableError ? err.code : "internal"));
   }
 }
 
