@@ -65,6 +65,7 @@ export async function handleControl(
   if (route === "GET /__control/counters") return sendJson(res, 200, counter.snapshot());
   if (route === "POST /__control/reset") {
     counter.reset();
+    faults.clear();
     return sendJson(res, 200, counter.snapshot());
   }
   if (route === "POST /__control/ttl") {

@@ -1,17 +1,14 @@
 // Sessions under attack and under outage (issues 7 and 8): a poisoned cookie locks nobody out,
 // signed out means signed out, session writes are never cacheable, and an auth server that is
 // down or hanging is reported as such, never as "please sign in".
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { appUrl, authUrl, realStripeTestMode } from "./stack";
-import { accessToken, alertOf, companies, postPortal, resetRateLimits, signIn, stripe } from "./support";
+import { accessToken, alertOf, companies, postPortal, signIn, stripe } from "./support";
 
+// Tests here sign in through the page (no saved session): they sign out, poison and expire
+// their session cookies, which must not touch the sessions other tests share.
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
-test.beforeEach(async () => {
-  await resetRateLimits();
-  await stripe.clearFaults();
-  await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
-  await authFaults.clear();
-});
 test.afterEach(() => authFaults.clear());
 
 const authFaults = {

@@ -1,17 +1,15 @@
 // Hostile requests against the running app (issue 7): each class gets a clear 4xx with a code
 // from the one list, never a 500; no portal session is created; the pages keep working.
 import { randomBytes } from "node:crypto";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import { LOCAL_WEBHOOK_SECRET } from "../../dev/local-stack.ts";
+import { expect, test } from "./fixtures";
 import { appUrl, badConfigUrl, realStripeTestMode } from "./stack";
-import { accessToken, auth, companies, postPortal, resetRateLimits, signIn, stripe, withDatabase } from "./support";
+import { accessToken, auth, companies, postPortal, signIn, stripe, withDatabase } from "./support";
 
+// Tests here sign in through the page (no saved session): several sign out or send hostile
+// sign-ins, which must not touch the sessions other tests share.
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
-test.beforeEach(async () => {
-  await resetRateLimits();
-  await stripe.clearFaults();
-  await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
-});
 
 const b64 = (v: string | Uint8Array) => Buffer.from(v).toString("base64url");
 const sessionsCreated = async () => (await stripe.counters()).sessionsCreated;
@@ -54,7 +52,7 @@ function malformedTokens(real: string): Record<string, string> {
 test("malformed Bearer tokens get 401 unauthenticated, never 500, and no portal session", async ({ request }) => {
   const real = await accessToken("owner@acme.test");
   const before = await sessionsCreated();
-  await auth.reset();
+  await auth.resetCounters();
   for (const [name, token] of Object.entries(malformedTokens(real))) {
     const res = await postPortal(request, {}, { authorization: `Bearer ${token}` });
     expect

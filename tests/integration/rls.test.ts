@@ -5,6 +5,7 @@ import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
 import { freePort } from "./free-port.ts";
+import { claimsFor, signInAll } from "./signed-in-claims.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
@@ -15,15 +16,6 @@ const users = {
   globexOwner: "11111111-1111-4111-8111-000000000005",
   both: "11111111-1111-4111-8111-000000000006",
 };
-// Each user is signed in once: a row in auth.sessions, named by the token's session_id.
-const sessionOf = (sub: string) => `33333333-3333-4333-8333-${sub.slice(-12)}`;
-const claimsFor = (sub: string) => ({
-  sub,
-  role: "authenticated" as const,
-  aud: "authenticated" as const,
-  exp: Math.floor(Date.now() / 1000) + 3600,
-  session_id: sessionOf(sub),
-});
 
 let pg: RunningPostgres;
 let proxy: RoundTripProxy;
@@ -38,8 +30,7 @@ beforeAll(async () => {
   setTestEnv({ DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`) });
   lib = { asUser: (await import("@/lib/db")).asUser, queries: await import("@/lib/billing/queries") };
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
-  for (const sub of Object.values(users))
-    await sql`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values (${sessionOf(sub)}, ${sub}, now(), now(), 'aal1')`;
+  await signInAll(sql, Object.values(users));
 });
 
 const access = (claims: ReturnType<typeof claimsFor>, company: string | undefined) =>
