@@ -4,4 +4,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { parseEnv } = await import("@/lib/env");
   parseEnv(process.env);
+  const { refuseForbiddenMethods } = await import("@/lib/http/forbidden-methods");
+  refuseForbiddenMethods();
 }

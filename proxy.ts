@@ -1,7 +1,8 @@
 import type { NextRequest } from "next/server";
 import { updateSession } from "@/lib/supabase/proxy";
 
-// Next 16's name for middleware (Node.js runtime). Keeps the session fresh on every page.
+// Next 16's name for middleware (Node.js runtime): before every page and server action it
+// refuses other methods and cross-site posts, and keeps the session fresh.
 export async function proxy(request: NextRequest) {
   return updateSession(request);
 }

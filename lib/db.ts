@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { env } from "@/lib/env";
 import type { Claims } from "@/lib/auth";
+import { whileSignedIn } from "@/lib/auth/session-ended";
 
 // prepare:false because Supabase's transaction pooler (port 6543) can't keep prepared statements.
 let pool: postgres.Sql | undefined;
@@ -19,8 +20,10 @@ export function db(): postgres.Sql {
 }
 
 /**
- * Runs one read-only statement as the signed-in user, the way PostgREST does: as role
- * `authenticated` with request.jwt.claims set, so row level security decides what is visible.
+ * Runs one statement as the signed-in user, the way PostgREST does: as role `authenticated`
+ * with request.jwt.claims set, so row level security decides what is visible. First it checks
+ * that the token's session is still signed in (auth.sessions): a token whose session was
+ * signed out gets nothing, whatever statement it came for (SessionEndedError).
  *
  * Everything travels in ONE simple-protocol message, which PostgreSQL runs as one implicit
  * transaction (rolled back whole if any part fails): one network round trip. With
@@ -43,11 +46,11 @@ export async function asUser<Row extends object>(
     }),
   ];
   const query = db()
-    .unsafe(`select ${configs.join(", ")};\n${statement}`)
+    .unsafe(`select ${configs.join(", ")};\nselect private.assert_session_active();\n${statement}`)
     .simple();
   // A multi-statement simple query resolves to one result per statement.
-  const results = (await query) as unknown as postgres.RowList<Row[]>[];
-  return [...(results[1] ?? [])];
+  const results = (await whileSignedIn(query)) as unknown as postgres.RowList<Row[]>[];
+  return [...(results[2] ?? [])];
 }
 
 /**

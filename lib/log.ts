@@ -6,16 +6,35 @@ import { env } from "@/lib/env";
 
 type Fields = Record<string, unknown>;
 
+// Each pattern takes the WHOLE secret: every character lib/env.ts accepts in a key's tail
+// (Stripe keys: letters, digits, "_"; webhook secrets also "+", "/", "=", "-"), a connection
+// string's credentials up to the last "@" on its line (passwords may hold ":", "/", "@", even
+// spaces; over-redacting the rest of a line is the safe side), a token to its end.
+const SECRETS: [RegExp, string][] = [
+  [/(?<![A-Za-z0-9])(sk|rk|pk)_(test|live)_[A-Za-z0-9_+/=-]+/g, "$1_$2_[redacted]"],
+  [/(?<![A-Za-z0-9])(whsec|sb_secret)_[A-Za-z0-9_+/=-]+/g, "$1_[redacted]"],
+  [/(postgres(?:ql)?:\/\/)[^\n]*@/g, "$1[redacted]@"],
+  [/(Bearer\s+)[^\s"]+/gi, "$1[redacted]"],
+  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[redacted jwt]"],
+];
+
 export function redact(text: string): string {
-  return text
-    .replace(/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]+/g, "$1_$2_[redacted]")
-    .replace(/\b(whsec)_[A-Za-z0-9]+/g, "$1_[redacted]")
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]+):[^@\s]+@/g, "$1:[redacted]@")
-    .replace(/(Bearer\s+)[A-Za-z0-9._-]+/gi, "$1[redacted]");
+  return SECRETS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+/** Every string in a log record, redacted before it is serialised (JSON escaping would hide a secret's shape). */
+function redactDeep(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === "string") return redact(value);
+  if (value === null || typeof value !== "object") return value;
+  if (seen.has(value)) return "[repeated]";
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, seen));
+  if (value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v, seen)]));
 }
 
 function write(level: "debug" | "info" | "warn" | "error", msg: string, fields: Fields) {
-  const line = redact(JSON.stringify({ level, msg, time: new Date().toISOString(), ...fields }));
+  const line = JSON.stringify(redactDeep({ level, msg, time: new Date().toISOString(), ...fields }));
   if (level === "error" || level === "warn") console.error(line);
   else console.log(line);
 }

@@ -1,18 +1,10 @@
 "use server";
 
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { currentClaims } from "@/lib/auth";
-import type { BillingFailure } from "@/lib/billing/errors";
-import { portalInputFromForm } from "@/lib/billing/input";
 import { createPortalSession } from "@/lib/billing/portal";
+import { type BillingFormState, runBillingFormAction } from "@/lib/http/billing-form-action";
 
-export type PortalFormState = { error?: BillingFailure };
+export type PortalFormState = BillingFormState;
 
-// A public endpoint like any server action: it checks the session itself.
-export async function openBillingPortal(_prev: PortalFormState, form: FormData): Promise<PortalFormState> {
-  const userAgent = (await headers()).get("user-agent");
-  const result = await createPortalSession(await currentClaims(), portalInputFromForm(form), { userAgent });
-  if (!result.ok) return { error: result.error };
-  redirect(result.url);
+export async function openBillingPortal(_prev: unknown, form: unknown): Promise<PortalFormState> {
+  return runBillingFormAction(form, "companyId and, optionally, flow", createPortalSession);
 }

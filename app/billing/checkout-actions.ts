@@ -1,18 +1,10 @@
 "use server";
 
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { currentClaims } from "@/lib/auth";
 import { startCheckout } from "@/lib/billing/checkout";
-import type { BillingFailure } from "@/lib/billing/errors";
-import { portalInputFromForm } from "@/lib/billing/input";
+import { type BillingFormState, runBillingFormAction } from "@/lib/http/billing-form-action";
 
-export type SubscribeFormState = { error?: BillingFailure };
+export type SubscribeFormState = BillingFormState;
 
-// A public endpoint like any server action: it checks the session itself.
-export async function startSubscription(_prev: SubscribeFormState, form: FormData): Promise<SubscribeFormState> {
-  const userAgent = (await headers()).get("user-agent");
-  const result = await startCheckout(await currentClaims(), portalInputFromForm(form), { userAgent });
-  if (!result.ok) return { error: result.error };
-  redirect(result.url);
+export async function startSubscription(_prev: unknown, form: unknown): Promise<SubscribeFormState> {
+  return runBillingFormAction(form, "companyId and price", startCheckout);
 }

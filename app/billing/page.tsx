@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentClaims } from "@/lib/auth";
-import { failure } from "@/lib/billing/errors";
+import { SessionEndedError } from "@/lib/auth/session-ended";
+import { failure, UnavailableError } from "@/lib/billing/errors";
 import { checkoutReturn } from "@/lib/billing/checkout-return";
 import { companiesForUser, type CompanySummary } from "@/lib/billing/queries";
 import { signOut } from "@/app/login/actions";
@@ -18,13 +19,23 @@ export default async function BillingPage({
     checkout?: string | string[];
   }>;
 }) {
-  const claims = await currentClaims();
-  if (!claims) redirect("/login?next=/billing");
   const params = await searchParams;
   const { company: wanted } = params;
-  // Back from Stripe Checkout: the subscription is recorded before the page reads the database.
-  const checkoutResult = await checkoutReturn(claims, params);
-  const companies = await companiesForUser(claims);
+  let claims, companies, checkoutResult;
+  try {
+    claims = await currentClaims();
+    if (claims) {
+      // Back from Stripe Checkout: the subscription is recorded before the page reads the database.
+      checkoutResult = await checkoutReturn(claims, params);
+      companies = await companiesForUser(claims);
+    }
+  } catch (err) {
+    // The auth server can't be reached: say so, don't ask a signed-in user to sign in again.
+    if (err instanceof UnavailableError) return <ErrorAlert error={{ code: err.code, message: err.message }} />;
+    if (!(err instanceof SessionEndedError)) throw err;
+  }
+  // Signed out, or the token's session was signed out elsewhere.
+  if (!claims || !companies) redirect("/login?next=/billing");
   const selected =
     typeof wanted === "string"
       ? companies.find((c) => c.id === wanted)

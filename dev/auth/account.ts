@@ -31,7 +31,7 @@ async function authenticate(ctx: AuthContext, req: IncomingMessage): Promise<{ u
   const sessionId = typeof claims.session_id === "string" ? claims.session_id : "";
   if (!sessionId || sessionId === NIL_UUID) return { user };
   if (!UUID.test(sessionId)) throw new GoTrueError(403, "bad_jwt", "invalid claim: session_id claim must be a UUID");
-  const session = ctx.sessions.get(sessionId);
+  const session = await ctx.sessions.get(sessionId);
   // After sign-out the access token still verifies, but its session is gone; auth-js turns this
   // code into AuthSessionMissingError.
   if (!session) throw new GoTrueError(403, "session_not_found", "Session from session_id claim in JWT does not exist");
@@ -51,7 +51,7 @@ export async function handleLogout(
 ): Promise<void> {
   const { user, session } = await authenticate(ctx, req);
   const scope = parseScope(scopeParam);
-  ctx.sessions.logout(user.id, session?.id, scope);
+  await ctx.sessions.logout(user.id, session?.id, scope);
   res.writeHead(204).end();
 }
 

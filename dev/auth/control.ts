@@ -1,7 +1,8 @@
 // Test hooks outside /auth/v1 (no apikey): call counters, so tests in another process can assert
-// how many Auth round trips the app made, and knobs for token lifetimes.
+// how many Auth round trips the app made, knobs for token lifetimes, and injected faults.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Settings } from "./context.ts";
+import type { Faults } from "./faults.ts";
 import { readJsonBody, sendJson } from "./http.ts";
 
 // Listed with 0 so a test can assert "no call" for a route that was never hit.
@@ -50,11 +51,21 @@ export async function handleControl(
   url: URL,
   counter: CallCounter,
   settings: Settings,
+  faults: Faults,
 ): Promise<void> {
   const route = `${req.method} ${url.pathname}`;
+  if (route === "DELETE /__control/faults") {
+    faults.clear();
+    return sendJson(res, 200, {});
+  }
+  if (route === "POST /__control/faults") {
+    const problem = faults.set(await readJsonBody(req).catch(() => ({})));
+    return problem ? sendJson(res, 400, { error: problem }) : sendJson(res, 200, {});
+  }
   if (route === "GET /__control/counters") return sendJson(res, 200, counter.snapshot());
   if (route === "POST /__control/reset") {
     counter.reset();
+    faults.clear();
     return sendJson(res, 200, counter.snapshot());
   }
   if (route === "POST /__control/ttl") {

@@ -50,7 +50,7 @@ async function passwordGrant(ctx: AuthContext, req: IncomingMessage, res: Server
   if (!user.email_confirmed_at) throw new GoTrueError(400, "email_not_confirmed", "Email not confirmed");
 
   const signedIn = await ctx.users.recordSignIn(user.id);
-  const { session, refreshToken } = ctx.sessions.start(user.id, "password");
+  const { session, refreshToken } = await ctx.sessions.start(user.id);
   sendJson(res, 200, await sessionResponse(ctx, signedIn, session, refreshToken));
 }
 
@@ -61,12 +61,12 @@ async function refreshTokenGrant(ctx: AuthContext, req: IncomingMessage, res: Se
 
   const notFound = () =>
     new GoTrueError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
-  const userId = ctx.sessions.userIdFor(token);
+  const userId = await ctx.sessions.userIdFor(token);
   // A deleted user takes its refresh tokens with it (ON DELETE CASCADE in Supabase's schema).
   const user = userId ? await ctx.users.findById(userId) : undefined;
   if (!user) throw notFound();
 
-  const outcome = ctx.sessions.refresh(token, ctx.settings.refreshTokenReuseIntervalSeconds);
+  const outcome = await ctx.sessions.refresh(token, ctx.settings.refreshTokenReuseIntervalSeconds);
   if (!outcome.ok) {
     if (outcome.code === "refresh_token_already_used")
       throw new GoTrueError(400, outcome.code, "Invalid Refresh Token: Already Used");

@@ -8,8 +8,9 @@ import type { AuthContext, Settings } from "./context.ts";
 import { CallCounter, callKey, handleControl } from "./control.ts";
 import { handleToken } from "./grants.ts";
 import { GoTrueError, OAuthError, sendError, sendJson } from "./http.ts";
+import { Faults } from "./faults.ts";
 import { createSigningKey } from "./keys.ts";
-import { SessionStore } from "./sessions.ts";
+import { createSessionStore } from "./sessions.ts";
 import { createUserStore } from "./users.ts";
 
 export type AuthStandInOptions = {
@@ -40,7 +41,9 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
   };
   const key = await createSigningKey();
   const users = createUserStore(opts.databaseUrl);
+  const sessions = createSessionStore(opts.databaseUrl);
   const counter = new CallCounter();
+  const faults = new Faults();
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -50,16 +53,17 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
   const port = (server.address() as AddressInfo).port;
   const url = `http://${publicHost(host)}:${port}`;
   // The issuer names the real port, which is only known once listening (port 0 is allowed).
-  const ctx: AuthContext = { issuer: `${url}/auth/v1`, key, users, sessions: new SessionStore(), settings };
+  const ctx: AuthContext = { issuer: `${url}/auth/v1`, key, users, sessions, settings };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const reqUrl = new URL(req.url ?? "/", url);
-    if (reqUrl.pathname.startsWith("/__control/")) return handleControl(req, res, reqUrl, counter, settings);
+    if (reqUrl.pathname.startsWith("/__control/")) return handleControl(req, res, reqUrl, counter, settings, faults);
     if (!reqUrl.pathname.startsWith("/auth/v1/"))
       return sendJson(res, 404, { message: "no Route matched with those values" });
 
     counter.record(callKey(method, reqUrl));
+    if (faults.apply(req, res, reqUrl.pathname)) return;
     const path = reqUrl.pathname.slice("/auth/v1".length);
     // Supabase's gateway leaves the JWKS open; every other Auth route needs the project's key.
     if (path !== "/.well-known/jwks.json" && !apiKeyAccepted(req, reqUrl, opts.anonKey, res)) return;
@@ -95,11 +99,13 @@ export async function startAuthStandIn(opts: AuthStandInOptions): Promise<AuthSt
     port,
     jwks: key.jwks,
     async close() {
+      faults.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await users.close();
+      await sessions.close();
     },
   };
 }

@@ -36,6 +36,14 @@ export const billingErrors = {
     message:
       "Someone else in your company started a subscription at the same moment. Wait a minute, reload the billing page and check before trying again.",
   },
+  cross_site_request: {
+    status: 403,
+    message: "This request came from another site, so it was refused. Open the billing page on this app and try again.",
+  },
+  payload_too_large: {
+    status: 413,
+    message: "The request is too large. Send only the fields this endpoint takes.",
+  },
   rate_limited: {
     status: 429,
     message: "Too many portal sessions were opened just now. Please wait a minute and try again.",

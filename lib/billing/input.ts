@@ -37,11 +37,18 @@ export function parsePortalInput(
     const issue = parsed.error.issues[0];
     const message =
       issue?.code === "unrecognized_keys"
-        ? `Unknown field: ${issue.keys.join(", ")}. Send only companyId, returnUrl and flow.`
+        ? `Unknown field: ${nameSome(issue.keys)}. Send only companyId, returnUrl and flow.`
         : (issue?.message ?? "Invalid request.");
     return { ok: false, error: failure("invalid_request", message) };
   }
   return { ok: true, input: parsed.data };
+}
+
+// A message names what was wrong, but never echoes unbounded input back: at most three
+// names, each cut short.
+function nameSome(keys: string[]): string {
+  const shown = keys.slice(0, 3).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return keys.length > 3 ? `${shown.join(", ")} and ${keys.length - 3} more` : shown.join(", ");
 }
 
 /** Form posts carry the same fields; empty strings mean "not given". */

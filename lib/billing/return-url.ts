@@ -5,10 +5,42 @@ import { failure } from "@/lib/billing/errors";
 // Anything else is refused, never "fixed up".
 
 const MAX_LENGTH = 2048;
+// Printable ASCII but for the backslash: no spaces, no controls, no look-alikes of "/" or "."
+// from other scripts (U+2215 ∕, U+FF0F ／, U+3002 。), which some parsers fold into the real ones.
+const PLAIN = /^\/(?![/\\])[!-[\]-~]*$/;
+// The same path once percent-decoded: still no leading "//", backslash, control or non-ASCII
+// (so "/%2F%2Fevil.com", "/%5Cevil.com", "/%0d%0aSet-Cookie…" and encoded look-alikes fail).
+const PLAIN_DECODED = /^\/(?![/\\])[ -[\]-~]*$/;
 
-/** A same-app path: starts with one "/", not "//" or "/\", no control characters. */
+/**
+ * A plain path of this app: "/" then printable ASCII, also once percent-decoded; "//x" and
+ * "/\x" (another host to a browser) are not paths.
+ */
 export function isRelativePath(value: string): boolean {
-  return /^\/(?![/\\])/.test(value) && !/[\\\u0000-\u001f\u007f]/.test(value);
+  if (value.length > MAX_LENGTH || !PLAIN.test(value)) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return false;
+  }
+  return PLAIN_DECODED.test(decoded);
+}
+
+/** `value` resolved on this app, if it is a plain path that stays on the app's origin. */
+function resolveOnApp(value: string, appUrl: string): URL | null {
+  if (!isRelativePath(value)) return null;
+  const base = new URL(appUrl);
+  const url = new URL(value, base);
+  // The URL parser can still move a crafted path elsewhere ("/%2e%2e//x" → "//x"); the origin
+  // must not change, nor may the result read as another host once written into a Location.
+  return url.origin === base.origin && !url.pathname.startsWith("//") ? url : null;
+}
+
+/** Where to go after signing in: `next` if it is a plain path of this app, else /billing. */
+export function safeNextPath(next: unknown, appUrl: string): string {
+  const url = typeof next === "string" ? resolveOnApp(next, appUrl) : null;
+  return url ? url.pathname + url.search + url.hash : "/billing";
 }
 
 export function resolveReturnUrl(
@@ -17,10 +49,9 @@ export function resolveReturnUrl(
 ): { ok: true; url: string } | { ok: false; error: BillingFailure } {
   if (value === undefined) return { ok: true, url: new URL(opts.fallbackPath, opts.appUrl).toString() };
   if (value.length === 0 || value.length > MAX_LENGTH) return refuse();
-  if (isRelativePath(value)) {
-    const url = new URL(value, opts.appUrl);
-    // The URL parser can still move a crafted path elsewhere; the origin must not change.
-    return url.origin === new URL(opts.appUrl).origin ? { ok: true, url: url.toString() } : refuse();
+  if (value.startsWith("/")) {
+    const url = resolveOnApp(value, opts.appUrl);
+    return url ? { ok: true, url: url.toString() } : refuse();
   }
   let url: URL;
   try {

@@ -15,8 +15,8 @@
 // - These sessions are shared by every test: a test that signs out, or is about signing in, uses
 //   no storageState and signs in through the page (`signIn` from ./support). Mind that
 //   signOut() is global by default in supabase-js: it ends every session of that user. The
-//   reset restores sessions kept in the database; the Auth stand-in keeps them in memory today,
-//   where the shared access token still verifies for its hour but can no longer be refreshed.
+//   Auth stand-in keeps sessions where GoTrue does (auth.sessions, auth.refresh_tokens), so the
+//   next reset brings them back; until then that user's saved session is signed out.
 // - Counting calls: `stripe.resetCounters()` / `auth.resetCounters()` (./support) zero the
 //   counters alone, just before the action measured.
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";

@@ -7,7 +7,8 @@ import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
-import { claimsFor, deliverEvent } from "./signed-events.ts";
+import { deliverEvent } from "./signed-events.ts";
+import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_catalog_test_secret";
@@ -25,6 +26,7 @@ beforeAll(async () => {
   standIn = await startStripeStandIn({ port: 0 });
   setTestEnv({ DATABASE_URL: pg.url, STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url });
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  await signInEveryone(sql);
   const base = new URL(standIn.url);
   stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
 });
@@ -152,6 +154,7 @@ describe("who reads the catalog", () => {
     expect(await asUser(claimsFor(INITECH_OWNER), count)).toEqual([{ products: 1, prices: 1 }]);
     const stranger = "00000000-0000-4000-8000-000000000009";
     await sql`insert into auth.users (id, email) values (${stranger}, 'stranger@example.test')`;
+    await signInEveryone(sql);
     expect(await asUser(claimsFor(stranger), count)).toEqual([{ products: 0, prices: 0 }]);
     await expect(asUser(claimsFor(INITECH_OWNER), "update public.billing_prices set unit_amount = 1")).rejects.toThrow(
       /permission denied/,

@@ -11,7 +11,8 @@ import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
-import { claimsFor, deliverEvent, standInControl } from "./signed-events.ts";
+import { deliverEvent, standInControl } from "./signed-events.ts";
+import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_checkout_return_secret";
@@ -29,6 +30,7 @@ beforeAll(async () => {
   standIn = await startStripeStandIn({ port: 0 });
   setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_WEBHOOK_SECRET: SECRET });
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  await signInEveryone(sql);
   const base = new URL(standIn.url);
   stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
   await (await import("@/lib/billing/catalog-sync")).syncCatalog();

@@ -11,7 +11,8 @@ import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.
 import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
-import { claimsFor, deliverEvent, standInControl } from "./signed-events.ts";
+import { deliverEvent, standInControl } from "./signed-events.ts";
+import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_checkout_test_secret";
@@ -57,6 +58,7 @@ beforeAll(async () => {
   });
   ({ decideCheckout } = await import("@/lib/billing/checkout"));
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  await signInEveryone(sql);
   const base = new URL(standIn.url);
   stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
   await (await import("@/lib/billing/catalog-sync")).syncCatalog();

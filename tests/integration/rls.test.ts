@@ -1,10 +1,12 @@
 // Row level security and lib/db.ts's asUser(), against a real PostgreSQL 17.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { SessionEndedError } from "@/lib/auth/session-ended";
 import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
 import { freePort } from "./free-port.ts";
+import { claimsFor, signInAll } from "./signed-in-claims.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
@@ -15,12 +17,6 @@ const users = {
   globexOwner: "11111111-1111-4111-8111-000000000005",
   both: "11111111-1111-4111-8111-000000000006",
 };
-const claimsFor = (sub: string) => ({
-  sub,
-  role: "authenticated" as const,
-  aud: "authenticated" as const,
-  exp: Math.floor(Date.now() / 1000) + 3600,
-});
 
 let pg: RunningPostgres;
 let proxy: RoundTripProxy;
@@ -35,6 +31,7 @@ beforeAll(async () => {
   setTestEnv({ DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`) });
   lib = { asUser: (await import("@/lib/db")).asUser, queries: await import("@/lib/billing/queries") };
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  await signInAll(sql, Object.values(users));
 });
 
 const access = (claims: ReturnType<typeof claimsFor>, company: string | undefined) =>
@@ -98,12 +95,14 @@ describe("row level security as role authenticated", () => {
     expect(count?.n).toBe(4);
   });
 
-  test("without claims nothing is visible", async () => {
-    const rows = await lib.asUser(
-      { ...claimsFor(users.acmeOwner), sub: "00000000-0000-4000-8000-000000000000" },
-      "select id from public.companies",
-    );
-    expect(rows).toHaveLength(0);
+  test("a signed-in user of no company sees no company; a token naming someone else's session gets nothing", async () => {
+    const loner = "00000000-0000-4000-8000-000000000000";
+    await sql`insert into auth.users (id, email) values (${loner}, 'loner@example.test') on conflict do nothing`;
+    await signInAll(sql, [loner]);
+    expect(await lib.asUser(claimsFor(loner), "select id from public.companies")).toHaveLength(0);
+    await expect(
+      lib.asUser({ ...claimsFor(users.acmeOwner), sub: loner }, "select id from public.companies"),
+    ).rejects.toBeInstanceOf(SessionEndedError);
   });
 });
 

@@ -29,14 +29,6 @@ export async function deliverEvent(secret: string, type: string, object: object,
   return ((await res.json()) as { outcome?: string }).outcome;
 }
 
-/** The claims of a verified Supabase access token for `sub`. */
-export const claimsFor = (sub: string) => ({
-  sub,
-  role: "authenticated" as const,
-  aud: "authenticated" as const,
-  exp: Math.floor(Date.now() / 1000) + 3600,
-});
-
 /** The Stripe stand-in's /__control endpoints (counters, faults, seeded customers). */
 export function standInControl(url: string) {
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { freePort } from "./free-port.ts";
+import { claimsFor, signInAll } from "./signed-in-claims.ts";
 import { setTestEnv } from "./test-env.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
@@ -17,12 +18,6 @@ const users = {
   billing: "11111111-1111-4111-8111-000000000003",
   member: "11111111-1111-4111-8111-000000000004",
 };
-const claimsFor = (sub: string) => ({
-  sub,
-  role: "authenticated" as const,
-  aud: "authenticated" as const,
-  exp: Math.floor(Date.now() / 1000) + 3600,
-});
 
 let pg: RunningPostgres;
 let sql: postgres.Sql;
@@ -36,6 +31,7 @@ beforeAll(async () => {
   apply = (await import("@/lib/billing/webhooks/apply-event")).applyStripeEvent;
   queries = await import("@/lib/billing/queries");
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  await signInAll(sql, Object.values(users));
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 import { createClient } from "@supabase/supabase-js";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { createServer } from "node:net";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
 import { migrate } from "../../dev/migrate.ts";
@@ -265,6 +266,52 @@ describe("Auth stand-in", () => {
       "refresh_token_not_found",
     );
     expect((await a.c.auth.refreshSession()).error).toBeNull();
+  });
+
+  it("keeps sessions and refresh tokens in auth.sessions and auth.refresh_tokens, as GoTrue does", async () => {
+    const sql = postgres(pg!.url, { max: 1, onnotice: () => {} });
+    try {
+      const { c, session } = await signIn(OWNER);
+      const sessionId = decodeJwt(session.access_token).session_id as string;
+      const [row] = await sql`select user_id, aal::text, created_at from auth.sessions where id = ${sessionId}`;
+      expect(row).toMatchObject({ user_id: OWNER.id, aal: "aal1" });
+      const tokens = () =>
+        sql`select token, revoked, parent, user_id from auth.refresh_tokens where session_id = ${sessionId} order by id`;
+      expect(await tokens()).toEqual([
+        { token: session.refresh_token, revoked: false, parent: null, user_id: OWNER.id },
+      ]);
+
+      const next = (await c.auth.refreshSession()).data.session!;
+      expect(await tokens()).toEqual([
+        { token: session.refresh_token, revoked: true, parent: null, user_id: OWNER.id },
+        { token: next.refresh_token, revoked: false, parent: session.refresh_token, user_id: OWNER.id },
+      ]);
+
+      // An admin deleting the row ends the session, like signing out: its tokens go with it.
+      await sql`delete from auth.sessions where id = ${sessionId}`;
+      expect(await tokens()).toEqual([]);
+      expect((await client().auth.getUser(next.access_token)).error?.name).toBe("AuthSessionMissingError");
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it("two refreshes of the same token at once both get the session, and only one new token is active", async () => {
+    const { session } = await signIn(MEMBER);
+    const [a, b] = await Promise.all([
+      client().auth.refreshSession({ refresh_token: session.refresh_token }),
+      client().auth.refreshSession({ refresh_token: session.refresh_token }),
+    ]);
+    expect(a.error).toBeNull();
+    expect(b.error).toBeNull();
+    const sql = postgres(pg!.url, { max: 1, onnotice: () => {} });
+    try {
+      const sessionId = decodeJwt(session.access_token).session_id as string;
+      const active = await sql`select token from auth.refresh_tokens where session_id = ${sessionId} and not revoked`;
+      expect(active).toHaveLength(1);
+    } finally {
+      await sql.end();
+    }
   });
 
   it("refuses a wrong apikey as Supabase's gateway does, but leaves the JWKS open", async () => {

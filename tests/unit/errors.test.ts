@@ -23,6 +23,8 @@ describe("the one list of codes", () => {
       invalid_request: 400,
       plan_not_found: 404,
       checkout_in_progress: 409,
+      cross_site_request: 403,
+      payload_too_large: 413,
       rate_limited: 429,
       stripe_unavailable: 503,
       database_unavailable: 503,

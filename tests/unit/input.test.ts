@@ -47,6 +47,36 @@ describe("parsePortalInput", () => {
   });
 });
 
+describe("error messages never echo unbounded input", () => {
+  test("10,000 unknown keys, or one huge one, give a short message", () => {
+    const many = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`key${i}_${"x".repeat(20)}`, i]));
+    const huge = { ["k".repeat(100_000)]: 1 };
+    for (const body of [many, huge, { ...many, companyId: company }]) {
+      const result = parsePortalInput(body);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe("invalid_request");
+        expect(result.error.message.length).toBeLessThan(300);
+        expect(result.error.message).toMatch(/^Unknown field: /);
+      }
+    }
+    const result = parsePortalInput(many);
+    if (!result.ok) expect(result.error.message).toMatch(/and 9997 more/);
+  });
+
+  test("a long returnUrl or companyId is refused without being repeated", () => {
+    for (const body of [
+      { returnUrl: "/".padEnd(50_000, "a") },
+      { companyId: "x".repeat(50_000) },
+      { flow: "y".repeat(50_000) },
+    ]) {
+      const result = parsePortalInput(body);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message.length).toBeLessThan(300);
+    }
+  });
+});
+
 describe("portalInputFromForm", () => {
   test("keeps fields, drops React's hidden ones and empty values", () => {
     const form = new FormData();

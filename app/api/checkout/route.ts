@@ -1,7 +1,7 @@
 // POST /api/checkout - start a subscription: a Stripe Checkout Session for a company the caller
 // manages, or the portal's "Change plan" when the company already subscribes
 import { startCheckout } from "@/lib/billing/checkout";
-import { handleBillingPost, methodNotAllowed } from "@/lib/billing/json-api";
+import { handleBillingPost, methodNotAllowed } from "@/lib/http/billing-post";
 
 export function POST(request: Request) {
   return handleBillingPost(request, "api.checkout_failed", startCheckout, (r) => ({
