@@ -16,7 +16,7 @@ import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_SECRET } from ".
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
-import type { SeedCustomer } from "./stripe/store.ts";
+import type { SeedCustomer } from "./stripe/server.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 if (existsSync(path.join(root, ".env.local"))) process.loadEnvFile(path.join(root, ".env.local"));
