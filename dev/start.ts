@@ -34,6 +34,22 @@ const ports = {
 const say = (line: string) => console.log(`[dev] ${line}`);
 const quietLog = args.quiet ? undefined : (line: string) => process.env.DEBUG === "true" && console.log(line);
 
+/** The events the README tells a production webhook endpoint to listen to, as Stripe's enabled_events. */
+const APP_WEBHOOK_EVENTS = [
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "customer.subscription.trial_will_end",
+  "invoice.paid",
+  "invoice.payment_failed",
+  "invoice.finalized",
+  "payment_method.attached",
+  "payment_method.detached",
+  "customer.updated",
+  "customer.deleted",
+];
 /** Stripe customers the seed links to companies but that were since deleted in Stripe. */
 const DELETED_IN_STRIPE = new Set(["cus_UmbrellaGone001"]);
 /** What the demo companies have in the Stripe stand-in. */
@@ -82,7 +98,11 @@ async function main() {
   env.APP_URL = process.env.APP_URL ?? `http://localhost:${ports.app}`;
   const realStripe = process.env.STRIPE_SECRET_KEY && !process.env.STRIPE_API_BASE;
   if (!realStripe) {
-    const webhook = { url: `${env.APP_URL}/api/stripe/webhook`, secret: LOCAL_WEBHOOK_SECRET };
+    const webhook = {
+      url: `${env.APP_URL}/api/stripe/webhook`,
+      secret: LOCAL_WEBHOOK_SECRET,
+      enabledEvents: APP_WEBHOOK_EVENTS,
+    };
     const stripe = await startStripeStandIn({
       port: ports.stripe,
       seed: { customers: await seedCustomers(databaseUrl) },

@@ -12,9 +12,10 @@ const { db } = await import("@/lib/db");
 let failed = 0;
 try {
   const companies = await linkedCompanies();
+  const products = new Map();
   for (const company of companies) {
     try {
-      const r = await syncCompanyBilling(company.id, company.customerId);
+      const r = await syncCompanyBilling(company.id, company.customerId, products);
       const detail =
         r.outcome === "customer_deleted"
           ? "customer deleted in Stripe"

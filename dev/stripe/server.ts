@@ -4,7 +4,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LOCAL_STRIPE_KEY } from "../local-stack.ts";
@@ -56,15 +55,15 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   });
 
   const app = new Hono<{ Bindings: HttpBindings }>();
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        c.body(stripeJson({ error: { message: "Request body too large", type: "invalid_request_error" } }), 413, {
-          "Content-Type": "application/json",
-        }),
-    }),
-  );
+  // Hono's bodyLimit re-creates the request, which only works with node-server's global Request
+  // override; every client here (the SDK, fetch, browsers) sends a Content-Length anyway.
+  app.use(async (c, next) => {
+    const chunked = c.req.header("transfer-encoding") !== undefined;
+    if (!chunked && Number(c.req.header("content-length") ?? 0) <= MAX_BODY_BYTES) return next();
+    const message = chunked ? "Send a Content-Length" : "Request body too large";
+    const error = { error: { message, type: "invalid_request_error" } };
+    return c.body(stripeJson(error), chunked ? 411 : 413, { "Content-Type": "application/json" });
+  });
   app.onError((error, c) => {
     log(`stand-in error on ${c.req.method} ${c.req.path}: ${error.stack ?? String(error)}`);
     return c.body(stripeJson({ error: { message: "An unknown error occurred", type: "api_error" } }), 500, {

@@ -13,12 +13,36 @@ export type SyncReport = {
   card: string | null;
 };
 
+/** Product names already fetched in this run, shared between the companies it syncs. */
+export type ProductCache = Map<string, Stripe.Product>;
+
+/**
+ * Puts each item's product in place of its id. Stripe expands at most four levels and a list's
+ * `data.items.data.price.product` is five, so products come from one `products.list` by id for
+ * those not already in the run's cache (a subscription item's price is always a whole object).
+ */
+async function withProducts(client: Stripe, subscriptions: Stripe.Subscription[], cache: ProductCache) {
+  const prices = subscriptions.flatMap((s) => s.items.data.map((item) => item.price));
+  const missing = [...new Set(prices.map((p) => p.product).filter((p) => typeof p === "string"))].filter(
+    (id) => !cache.has(id),
+  );
+  if (missing.length > 0) {
+    const found = await client.products.list({ ids: missing, limit: missing.length });
+    for (const product of found.data) cache.set(product.id, product);
+  }
+  for (const price of prices) if (typeof price.product === "string") price.product = cache.get(price.product) ?? price.product;
+}
+
 /**
  * Pulls one customer's current state from Stripe into the billing tables (first install,
- * repair). Written with the sync time as its version, so an older webhook arriving later
- * cannot roll it back.
+ * repair): 3 Stripe calls, plus one for products not yet in `products`. Written with the sync
+ * time as its version, so an older webhook arriving later cannot roll it back.
  */
-export async function syncCompanyBilling(companyId: string, customerId: string): Promise<SyncReport> {
+export async function syncCompanyBilling(
+  companyId: string,
+  customerId: string,
+  products: ProductCache = new Map(),
+): Promise<SyncReport> {
   const at = new Date();
   const client = stripe();
   let customer: Stripe.Customer | Stripe.DeletedCustomer;
@@ -33,14 +57,10 @@ export async function syncCompanyBilling(companyId: string, customerId: string):
     return { companyId, customerId, outcome: "customer_deleted", subscriptions: [], invoices: 0, card: null };
   }
   const [subscriptions, invoices] = await Promise.all([
-    client.subscriptions.list({
-      customer: customerId,
-      status: "all",
-      limit: 10,
-      expand: ["data.items.data.price.product"],
-    }),
+    client.subscriptions.list({ customer: customerId, status: "all", limit: 10 }),
     client.invoices.list({ customer: customerId, limit: 10 }),
   ]);
+  await withProducts(client, subscriptions.data, products);
   const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;
   await db().begin(async (tx) => {
     await writeCustomer(tx, companyId, customer, at);
