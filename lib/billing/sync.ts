@@ -30,7 +30,8 @@ async function withProducts(client: Stripe, subscriptions: Stripe.Subscription[]
     const found = await client.products.list({ ids: missing, limit: missing.length });
     for (const product of found.data) cache.set(product.id, product);
   }
-  for (const price of prices) if (typeof price.product === "string") price.product = cache.get(price.product) ?? price.product;
+  for (const price of prices)
+    if (typeof price.product === "string") price.product = cache.get(price.product) ?? price.product;
 }
 
 /**

@@ -183,7 +183,10 @@ describe("catalog", () => {
     ]);
     // tax_details is in the SDK's Product type though not in the reference fixture.
     expect(keysOf(products.data[0])).toEqual([...keysOf(fixtures.product), "tax_details"].sort());
-    const some = await stripe.products.list({ ids: ["prod_pro", "prod_starter", "prod_nope"], expand: ["data.default_price"] });
+    const some = await stripe.products.list({
+      ids: ["prod_pro", "prod_starter", "prod_nope"],
+      expand: ["data.default_price"],
+    });
     expect(some.data.map((p) => p.id)).toEqual(["prod_pro", "prod_starter"]);
     expect(some.data[0]?.default_price).toMatchObject({ id: "price_pro_monthly", unit_amount: 4900 });
     const price = (await subscriptionOf(ACME.id)).items.data[0]?.price;
@@ -536,7 +539,7 @@ describe("hosted portal page", () => {
     // The session itself was an event too, naming the API request that made it.
     const created = received.slice(mark).find((r) => r.event.type === "billing_portal.session.created")?.event;
     expect(created?.data.object).toMatchObject({ id: session.id, object: "billing_portal.session", customer: id });
-    expect(created?.request.id).toBe(session.lastResponse.requestId);
+    expect(created?.request?.id).toBe(session.lastResponse.requestId);
   });
 
   it("confirms a flow with the hosted confirmation and its custom message", async () => {

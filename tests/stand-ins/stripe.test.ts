@@ -1,8 +1,12 @@
 // The Stripe stand-in must be indistinguishable from Stripe for the calls the
 // app makes, so every API assertion here goes through the official SDK. Only
 // the control endpoints and the hosted page (a browser's view) use fetch.
+import type { Server } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
@@ -38,22 +42,6 @@ const FLOW_KEYS = [
   "subscription_update_confirm",
   "type",
 ];
-const CONFIGURATION_KEYS = [
-  "active",
-  "application",
-  "business_profile",
-  "created",
-  "default_return_url",
-  "features",
-  "id",
-  "is_default",
-  "livemode",
-  "login_page",
-  "metadata",
-  "name",
-  "object",
-  "updated",
-];
 const CUSTOMER_KEYS = [
   "address",
   "balance",
@@ -83,7 +71,7 @@ const CUSTOMER_KEYS = [
 let standIn: StripeStandIn;
 let stripe: Stripe;
 
-function client(options: Stripe.StripeConfig = {}, key = "sk_test_standin"): Stripe {
+function client(options: Stripe.StripeConfig = {}, key = LOCAL_STRIPE_KEY): Stripe {
   return new Stripe(key, {
     host: "127.0.0.1",
     port: standIn.port,
@@ -104,6 +92,7 @@ async function control<T = unknown>(method: string, path: string, body?: unknown
 }
 
 type Counters = { calls: Record<string, number>; total: number; sessionsCreated: number };
+type Config = { defaultConfiguration: boolean; defaultConfigurationId: string; sessionTtlSeconds: number };
 const counters = () => control<Counters>("GET", "counters");
 const fault = (spec: Record<string, unknown>) =>
   control("POST", "faults", { path: "/v1/billing_portal/sessions", ...spec });
@@ -129,7 +118,6 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await control("POST", "reset");
-  await control("POST", "config", { defaultConfiguration: true, sessionTtlSeconds: 300 });
 });
 
 describe("server", () => {
@@ -156,39 +144,95 @@ describe("server", () => {
   });
 });
 
-describe("authentication", () => {
-  it("refuses live keys", async () => {
-    const error = await failure(client({}, "sk_live_123").customers.retrieve(SEEDED.id));
-    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
-    expect(error.message).toBe("This stand-in only accepts test-mode keys");
-  });
-
-  it("refuses keys that are not secret test keys", async () => {
-    const error = await failure(client({}, "pk_test_abcdefgh").customers.retrieve(SEEDED.id));
-    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
-    expect(error.message).toBe("Invalid API Key provided: pk_test_****efgh");
-  });
-
-  it("accepts restricted test keys", async () => {
-    await expect(client({}, "rk_test_abc").customers.retrieve(SEEDED.id)).resolves.toMatchObject({ id: SEEDED.id });
+describe("authentication and versions", () => {
+  it("refuses any key but the account's, masked as Stripe masks it", async () => {
+    for (const [key, shown] of [
+      ["sk_test_51OtherAccount0000wxyz", "sk_test_******************wxyz"],
+      ["sk_live_123456789", "sk_live_*****6789"],
+      ["rk_test_abcdefgh", "rk_test_****efgh"],
+      ["pk_test_abcdefgh", "pk_test_****efgh"],
+      ["undefined", "*****ined"],
+    ]) {
+      const error = await failure(client({ maxNetworkRetries: 0 }, key).customers.retrieve(SEEDED.id));
+      expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+      expect(error).toMatchObject({ statusCode: 401, rawType: "invalid_request_error", code: undefined });
+      expect(error.message).toBe(`Invalid API Key provided: ${shown}`);
+    }
+    expect((await counters()).calls["GET /v1/customers/:id"]).toBe(5);
   });
 
   it("asks for a key when none is sent", async () => {
     const res = await fetch(`${standIn.url}/v1/customers/${SEEDED.id}`);
     expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe('Basic realm="Stripe"');
     const body = (await res.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe("invalid_request_error");
     expect(body.error.message).toMatch(/^You did not provide an API key\./);
   });
+
+  it("refuses an API version Stripe never released", async () => {
+    for (const version of ["2099-01-01.zeta", "2025-09-30.acacia", "2019-2-19", "latest"]) {
+      const error = await failure(
+        client({ apiVersion: version as typeof Stripe.API_VERSION }).customers.retrieve(SEEDED.id),
+      );
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({
+        statusCode: 400,
+        message: `Invalid Stripe API version: ${version}`,
+        code: undefined,
+      });
+    }
+    const legacy = await client({ apiVersion: "2023-10-16" as typeof Stripe.API_VERSION }).customers.retrieve(
+      SEEDED.id,
+    );
+    expect(legacy.lastResponse.apiVersion).toBe("2023-10-16");
+  });
+});
+
+describe("parameters", () => {
+  it("refuses an integer parameter that is not one with parameter_invalid_integer", async () => {
+    for (const limit of ["ten", "1.5", "1e3"]) {
+      const error = await failure(
+        stripe.subscriptions.list({ customer: SEEDED.id, limit: limit as unknown as number }),
+      );
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({
+        statusCode: 400,
+        code: "parameter_invalid_integer",
+        param: "limit",
+        message: `Invalid integer: ${limit}`,
+        doc_url: "https://stripe.com/docs/error-codes/parameter-invalid-integer",
+      });
+    }
+    const nested = await failure(
+      createSession({
+        flow_data: {
+          type: "subscription_update_confirm",
+          subscription_update_confirm: {
+            subscription: "sub_x",
+            items: [{ id: "si_x", quantity: "two" as unknown as number }],
+          },
+        },
+      }),
+    );
+    expect(nested).toMatchObject({
+      code: "parameter_invalid_integer",
+      param: "flow_data[subscription_update_confirm][items][0][quantity]",
+    });
+  });
 });
 
 describe("customers", () => {
-  it("creates, retrieves and deletes a customer", async () => {
+  it("creates and retrieves a customer; a deleted one is its tombstone", async () => {
     const created = await stripe.customers.create({
       name: "Initech",
       email: "ap@initech.test",
       metadata: { company_id: "initech" },
       description: "d",
+    });
+    expect((await control<Array<{ type: string; object: string }>>("GET", "events")).at(-1)).toMatchObject({
+      type: "customer.created",
+      object: created.id,
     });
     expect(created.id).toMatch(/^cus_\w{14}$/);
     expect(Object.keys(created).sort()).toEqual(CUSTOMER_KEYS);
@@ -203,15 +247,7 @@ describe("customers", () => {
 
     const fetched = await stripe.customers.retrieve(created.id);
     expect(fetched).toEqual({ ...created });
-
-    await expect(stripe.customers.del(created.id)).resolves.toMatchObject({
-      id: created.id,
-      object: "customer",
-      deleted: true,
-    });
-    expect(await stripe.customers.retrieve(created.id)).toEqual({ id: created.id, object: "customer", deleted: true });
-    const again = await failure(stripe.customers.del(created.id));
-    expect(again.statusCode).toBe(404);
+    expect(await stripe.customers.retrieve(GONE.id)).toEqual({ id: GONE.id, object: "customer", deleted: true });
   });
 
   it("serves seeded customers and ones added through the control endpoint", async () => {
@@ -237,53 +273,14 @@ describe("customers", () => {
   });
 });
 
-describe("portal configurations", () => {
-  it("has a default configuration and creates non-default ones", async () => {
-    const defaults = await stripe.billingPortal.configurations.list({ is_default: true });
-    expect(defaults.data).toHaveLength(1);
-    const [def] = defaults.data;
-    expect(def?.id).toMatch(/^bpc_[A-Za-z0-9]{24}$/);
-    expect(Object.keys(def ?? {}).sort()).toEqual(CONFIGURATION_KEYS);
-
-    const made = await stripe.billingPortal.configurations.create({
-      features: { invoice_history: { enabled: true }, customer_update: { enabled: true, allowed_updates: ["email"] } },
-      business_profile: { headline: "Acme billing" },
-      default_return_url: "https://app.example.com/billing",
-      metadata: { purpose: "test" },
-    });
-    expect(made).toMatchObject({
-      is_default: false,
-      active: true,
-      default_return_url: "https://app.example.com/billing",
-      metadata: { purpose: "test" },
-    });
-    expect(made.features.invoice_history.enabled).toBe(true);
-    expect(made.features.customer_update.allowed_updates).toEqual(["email"]);
-    expect(made.features.subscription_cancel.enabled).toBe(false);
-    expect(await stripe.billingPortal.configurations.retrieve(made.id)).toEqual({ ...made });
-
-    const all = await stripe.billingPortal.configurations.list({ limit: 1 });
-    expect(all).toMatchObject({ object: "list", has_more: true, url: "/v1/billing_portal/configurations" });
-    expect(all.data.map((c) => c.id)).toEqual([made.id]);
-    expect((await stripe.billingPortal.configurations.list({ is_default: false })).data.map((c) => c.id)).toContain(
-      made.id,
-    );
-  });
-
-  it("hides the default configuration once it is removed", async () => {
-    await control("POST", "config", { defaultConfiguration: false });
-    expect((await stripe.billingPortal.configurations.list({ is_default: true })).data).toEqual([]);
-  });
-});
-
 describe("portal sessions", () => {
   it("creates a session shaped like Stripe's, hosted on the stand-in", async () => {
-    const [def] = (await stripe.billingPortal.configurations.list({ is_default: true })).data;
+    const { defaultConfigurationId } = await control<Config>("GET", "config");
     const session = await createSession({ locale: "fr" });
     expect(Object.keys(session).sort()).toEqual(SESSION_KEYS);
     expect(session).toMatchObject({
       object: "billing_portal.session",
-      configuration: def?.id,
+      configuration: defaultConfigurationId,
       customer: SEEDED.id,
       customer_account: null,
       flow: null,
@@ -297,15 +294,19 @@ describe("portal sessions", () => {
     expect(session.url).not.toContain(session.id);
     expect(await counters()).toMatchObject({
       calls: { "POST /v1/billing_portal/sessions": 1 },
-      total: 2,
+      total: 1,
       sessionsCreated: 1,
+    });
+    expect((await control<Array<{ type: string; object: string }>>("GET", "events")).at(-1)).toMatchObject({
+      type: "billing_portal.session.created",
+      object: session.id,
     });
   });
 
   it("uses an explicit configuration and expands it on request", async () => {
-    const made = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
-    const session = await createSession({ configuration: made.id, expand: ["configuration"] });
-    expect(session.configuration).toMatchObject({ id: made.id, object: "billing_portal.configuration" });
+    const { defaultConfigurationId } = await control<Config>("GET", "config");
+    const session = await createSession({ configuration: defaultConfigurationId, expand: ["configuration"] });
+    expect(session.configuration).toMatchObject({ id: defaultConfigurationId, object: "billing_portal.configuration" });
   });
 
   it.each([
@@ -499,6 +500,23 @@ describe("idempotency", () => {
     expect((await counters()).sessionsCreated).toBe(1);
   });
 
+  it("stores a 500 that happened after the request ran, and replays it without retries", async () => {
+    await fault({ count: 1, mode: "status", status: 500, afterExecute: true });
+    const first = await failure(createSession({}, { idempotencyKey: "portal-crash" }));
+    expect(first).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(first.statusCode).toBe(500);
+    expect(first.headers?.["stripe-should-retry"]).toBe("false");
+    // The request ran (one session) and the SDK, told not to, made no retry.
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 1 }, sessionsCreated: 1 });
+    const again = await failure(createSession({}, { idempotencyKey: "portal-crash" }));
+    expect(again).toMatchObject({ statusCode: 500, message: first.message, requestId: again.requestId });
+    // The same body, down to the first request's log link; only the envelope's headers differ.
+    const body = (e: Stripe.errors.StripeError) => ({ ...(e.raw as object), headers: null, requestId: null });
+    expect(body(again)).toEqual(body(first));
+    expect(again.headers).toMatchObject({ "stripe-should-retry": "false", "idempotent-replayed": "true" });
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 2 }, sessionsCreated: 1 });
+  });
+
   it("answers 409 while the first request with the key is still running", async () => {
     await fault({ count: 1, mode: "latency", ms: 800 });
     const first = createSession({}, { idempotencyKey: "portal-5" });
@@ -628,5 +646,143 @@ describe("hosted portal page", () => {
     const res = await fetch(`${standIn.url}/p/session/test_unknown`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain("portal-customer-id");
+  });
+});
+
+describe("counters", () => {
+  it("DELETE /__control/counters zeroes the counters and nothing else", async () => {
+    await createSession();
+    await fault({ count: 2, mode: "status", status: 503 });
+    expect(await control("DELETE", "counters")).toEqual({ calls: {}, total: 0, sessionsCreated: 0, pageViews: 0 });
+    expect(await control("GET", "faults")).toMatchObject({ faults: [{ remaining: 2 }] });
+    expect(await control<unknown[]>("GET", "sessions")).toHaveLength(1);
+  });
+});
+
+// POST /__control/reset: back to the state just after start, with the seed's objects under the
+// same ids (the app's database, seeded from the first start, keeps pointing at them).
+describe("reset to start", () => {
+  const SEED = {
+    id: "cus_ResetAcme00001",
+    name: "Reset Acme",
+    metadata: { company_id: "acme" },
+    subscription: { price: "price_pro_monthly" },
+    paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2031 },
+    invoices: 2,
+  } as const;
+  let own: StripeStandIn;
+  let sdk: Stripe;
+  let receiver: Server;
+  let receiverUrl: string;
+  // Webhook POSTs as they arrive; the receiver answers each only when the test says so.
+  const arrivals: Array<{ type: string; answer: (status: number) => void }> = [];
+  const ownControl = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${own.url}/__control/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
+    return (await res.json()) as T;
+  };
+  const billingOf = async (customer: string) => ({
+    customer: await sdk.customers.retrieve(customer),
+    subscriptions: (await sdk.subscriptions.list({ customer, status: "all" })).data,
+    invoices: (await sdk.invoices.list({ customer })).data,
+    card: await sdk.customers.retrieve(customer, { expand: ["invoice_settings.default_payment_method"] }),
+  });
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        const type = (JSON.parse(body) as { type: string }).type;
+        arrivals.push({ type, answer: (status) => res.writeHead(status).end() });
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+    own = await startStripeStandIn({ port: 0, seed: { customers: [SEED] }, sessionTtlSeconds: 120 });
+    sdk = new Stripe(LOCAL_STRIPE_KEY, { host: "127.0.0.1", port: own.port, protocol: "http" });
+  });
+
+  afterAll(async () => {
+    await own.close();
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  it("recreates the seed with the same ids and times, and forgets everything else", async () => {
+    const atStart = await billingOf(SEED.id);
+    expect(atStart.subscriptions).toHaveLength(1);
+    expect(atStart.invoices).toHaveLength(2);
+    expect(atStart.card).toMatchObject({ invoice_settings: { default_payment_method: { object: "payment_method" } } });
+    const startConfig = await ownControl("GET", "config");
+
+    const made = await sdk.customers.create({ name: "Made after start" });
+    await sdk.billingPortal.sessions.create({ customer: SEED.id, return_url: "https://app.example.com/billing" });
+    await ownControl("POST", "simulate", { customer: SEED.id, action: "cancel_now" });
+    await ownControl("POST", "customers", { id: "cus_ControlMade002", name: "Hooli" });
+    await ownControl("POST", "config", { defaultConfiguration: false, sessionTtlSeconds: 1 });
+    await ownControl("POST", "faults", { path: "/v1/customers", count: 5, mode: "status", status: 500 });
+    await ownControl("POST", "webhook-faults", { mode: "duplicate", count: 3 });
+    await ownControl("POST", "webhook", { url: receiverUrl, secret: "whsec_reset" });
+
+    // A day later: what was seeded keeps the times it had at start.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 86_400_000 });
+    onTestFinished(() => void vi.useRealTimers());
+    expect(await ownControl("POST", "reset")).toMatchObject({ total: 0, sessionsCreated: 0, calls: {} });
+    expect(await ownControl("GET", "faults")).toEqual({ faults: [] });
+    expect(await ownControl("GET", "webhook-faults")).toEqual({ faults: [] });
+    expect(await ownControl("GET", "webhook")).toEqual({ url: null });
+    expect(await ownControl("GET", "config")).toEqual(startConfig);
+    expect(await ownControl("GET", "sessions")).toEqual([]);
+    expect(await ownControl("GET", "events")).toEqual([]);
+    expect(await ownControl("GET", "deliveries")).toEqual([]);
+    expect(await billingOf(SEED.id)).toEqual(atStart);
+    for (const gone of [made.id, "cus_ControlMade002"])
+      expect((await failure(sdk.customers.retrieve(gone))).code).toBe("resource_missing");
+  });
+
+  it("derives the seeded ids from the seed, so another stand-in with the same seed has them too", async () => {
+    const other = await startStripeStandIn({ port: 0, seed: { customers: [SEED] } });
+    try {
+      const ids = async (base: string) => {
+        const client = new Stripe(LOCAL_STRIPE_KEY, { host: "127.0.0.1", port: new URL(base).port, protocol: "http" });
+        const [subs, invoices, customer] = await Promise.all([
+          client.subscriptions.list({ customer: SEED.id }),
+          client.invoices.list({ customer: SEED.id }),
+          client.customers.retrieve(SEED.id),
+        ]);
+        const card = "deleted" in customer ? null : customer.invoice_settings.default_payment_method;
+        return [...subs.data.map((s) => s.id), ...invoices.data.map((i) => i.id), card];
+      };
+      expect(await ids(other.url)).toEqual(await ids(own.url));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("drops queued deliveries and waits for the one on the wire, so none arrives after it", async () => {
+    await ownControl("POST", "reset");
+    await ownControl("POST", "webhook", { url: receiverUrl, secret: "whsec_reset" });
+    arrivals.length = 0;
+    const { events } = await ownControl<{ events: unknown[] }>("POST", "simulate", {
+      customer: SEED.id,
+      action: "renew",
+    });
+    expect(events.length).toBeGreaterThan(1);
+    await expect.poll(() => arrivals.length).toBe(1);
+
+    let resetDone = false;
+    const reset = ownControl("POST", "reset").then(() => (resetDone = true));
+    await ownControl("GET", "config"); // a round trip sent after the reset: it has arrived by now
+    expect(resetDone).toBe(false); // held by the delivery on the wire
+    arrivals[0]?.answer(500); // would be retried 200 ms later, and the other events sent after it
+    await reset;
+    // Absence can only be seen by waiting: twice the first retry's delay.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(arrivals).toHaveLength(1);
+    expect(await ownControl("GET", "deliveries")).toEqual([]);
   });
 });

@@ -16,4 +16,9 @@ export function takeFault(faults: Fault[], method: string, path: string, pattern
   return fault;
 }
 
-export const describeFault = ({ body: _body, ...fault }: Fault) => fault;
+// Everything but the replacement body, which can be long.
+export function describeFault(fault: Fault): Omit<Fault, "body"> {
+  const described: Partial<Fault> = { ...fault };
+  delete described.body;
+  return described as Omit<Fault, "body">;
+}

@@ -117,7 +117,9 @@ export function controlRoutes(store: Store): Hono {
   });
   control.delete("/webhook-faults", (c) => ((store.webhooks.faults.length = 0), c.json({ faults: [] })));
 
-  control.post("/simulate", async (c) => c.json({ events: simulate(store, await read(c, simulateBody)).map(describeEvent) }));
+  control.post("/simulate", async (c) =>
+    c.json({ events: simulate(store, await read(c, simulateBody)).map(describeEvent) }),
+  );
   control.get("/events", (c) => c.json(store.events.map(describeEvent)));
   control.get("/deliveries", (c) => c.json(store.webhooks.deliveries()));
   control.post("/flush", async (c) =>

@@ -43,7 +43,10 @@ export const faultBody = z
       .transform((m) => m.toUpperCase())
       .optional(),
   })
-  .refine((f) => f.mode !== "status" || f.status !== undefined, { path: ["status"], message: "required by mode status" })
+  .refine((f) => f.mode !== "status" || f.status !== undefined, {
+    path: ["status"],
+    message: "required by mode status",
+  })
   .refine((f) => f.mode !== "latency" || f.ms !== undefined, { path: ["ms"], message: "required by mode latency" });
 
 export const configBody = z.object({

@@ -16,11 +16,15 @@ function target(store: Store, customer: CustomerObject, id: string | undefined, 
   const subscription = id === undefined ? primarySubscription(store, customer.id) : store.subscriptions.get(id);
   if (!subscription || subscription.customer !== customer.id) {
     throw new BillingError(
-      id === undefined ? `Customer ${customer.id} has no subscription that is not canceled` : `No such subscription: '${id}'`,
+      id === undefined
+        ? `Customer ${customer.id} has no subscription that is not canceled`
+        : `No such subscription: '${id}'`,
     );
   }
   if (!allowed.includes(subscription.status))
-    throw new BillingError(`Subscription ${subscription.id} is ${subscription.status}; this needs ${allowed.join(" or ")}`);
+    throw new BillingError(
+      `Subscription ${subscription.id} is ${subscription.status}; this needs ${allowed.join(" or ")}`,
+    );
   return subscription;
 }
 

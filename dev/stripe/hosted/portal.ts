@@ -33,8 +33,10 @@ function requireTarget(ctx: PortalContext, requested: string | null | undefined)
 
 function view(ctx: PortalContext, page: string | undefined, query: (name: string) => string | undefined): Page {
   const flow = page === undefined ? ctx.flow?.type : undefined;
-  if (page === "cancel" || flow === "subscription_cancel") return cancelPage(ctx, requireTarget(ctx, query("subscription")));
-  if (page === "plan" || flow === "subscription_update") return planPage(ctx, requireTarget(ctx, query("subscription")));
+  if (page === "cancel" || flow === "subscription_cancel")
+    return cancelPage(ctx, requireTarget(ctx, query("subscription")));
+  if (page === "plan" || flow === "subscription_update")
+    return planPage(ctx, requireTarget(ctx, query("subscription")));
   if (page === "payment-method" || flow === "payment_method_update") return cardPage(ctx);
   if (page === "done") {
     const action = query("action") ?? "";

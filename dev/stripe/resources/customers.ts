@@ -81,14 +81,19 @@ function apply(customer: CustomerObject, p: ParsedObject): void {
   if (locales) customer.preferred_locales = locales.filter((l) => typeof l === "string");
   customer.tax_exempt = readString(p, "tax_exempt") ?? customer.tax_exempt;
   const meta = readObject(p, "metadata");
-  if (meta) customer.metadata = Object.fromEntries(Object.entries(meta).filter((e): e is [string, string] => typeof e[1] === "string"));
+  if (meta)
+    customer.metadata = Object.fromEntries(
+      Object.entries(meta).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
 }
 
 function render(store: Store, customer: CustomerObject, expand: Set<string>) {
   const pmId = customer.invoice_settings.default_payment_method;
   const pm = expand.has("invoice_settings.default_payment_method") && pmId ? store.paymentMethods.get(pmId) : undefined;
   const out = structuredClone(customer);
-  return pm ? { ...out, invoice_settings: { ...out.invoice_settings, default_payment_method: structuredClone(pm) } } : out;
+  return pm
+    ? { ...out, invoice_settings: { ...out.invoice_settings, default_payment_method: structuredClone(pm) } }
+    : out;
 }
 
 export const customerRoutes: Route[] = [

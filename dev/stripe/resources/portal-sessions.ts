@@ -156,4 +156,6 @@ function execute(p: ParsedObject, ctx: RouteContext) {
   return ok(expanded ? { ...session, configuration: structuredClone(configuration) } : session);
 }
 
-export const portalSessionRoutes: Route[] = [{ method: "POST", path: "/v1/billing_portal/sessions", schema, check, execute }];
+export const portalSessionRoutes: Route[] = [
+  { method: "POST", path: "/v1/billing_portal/sessions", schema, check, execute },
+];

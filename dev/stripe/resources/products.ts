@@ -17,12 +17,15 @@ export const productRoutes: Route[] = [
       const ids = readArray(p, "ids");
       const active = readBool(p, "active");
       const matching = allProducts().filter(
-        (product) => (ids === undefined || ids.includes(product.id)) && (active === undefined || product.active === active),
+        (product) =>
+          (ids === undefined || ids.includes(product.id)) && (active === undefined || product.active === active),
       );
       const list = paginate(matching, p, "/v1/products", "product");
       const withPrice = expansions(p, ["default_price"], true).has("default_price");
       const data = list.data.map((product) =>
-        withPrice && product.default_price ? { ...product, default_price: findPrice(product.default_price) ?? null } : product,
+        withPrice && product.default_price
+          ? { ...product, default_price: findPrice(product.default_price) ?? null }
+          : product,
       );
       return ok({ ...list, data });
     },

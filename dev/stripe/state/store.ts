@@ -5,14 +5,7 @@ import { newCustomer } from "../objects/customer.ts";
 import { nowSeconds, reproducibly } from "../objects/ids.ts";
 import { WebhookDispatcher } from "../webhooks/deliver.ts";
 import { IdempotencyCache } from "../wire/idempotency.ts";
-import type {
-  ConfigurationObject,
-  CustomerObject,
-  SeedCustomer,
-  SessionRecord,
-  Store,
-  StoreStart,
-} from "./types.ts";
+import type { ConfigurationObject, CustomerObject, SeedCustomer, SessionRecord, Store, StoreStart } from "./types.ts";
 
 export type StoreOptions = Omit<StoreStart, "seededAt"> & {
   apiKey: string;

@@ -103,7 +103,10 @@ async function run(store: Store, { c, route, body, requestId, fault }: Attempt):
     executed = { status: result.status, body: stripeJson(result.body), headers: {} };
     // A failure after the request ran: Stripe keeps it under the key and says not to retry.
     if (fault?.mode === "status" && fault.afterExecute)
-      executed = { ...errorReply(faultError(fault.status ?? 500), requestId), headers: { "Stripe-Should-Retry": "false" } };
+      executed = {
+        ...errorReply(faultError(fault.status ?? 500), requestId),
+        headers: { "Stripe-Should-Retry": "false" },
+      };
     return executed;
   } finally {
     if (key !== undefined) store.idempotency.finish(key, executed && { ...executed, requestId });
@@ -135,8 +138,12 @@ async function answer(store: Store, c: Context<ApiEnv>, pattern: string, routes:
     ...fault?.headers,
   };
   const dropped = fault?.mode === "drop";
-  const note = fault ? ` [fault ${fault.mode}${fault.status ? ` ${fault.status}` : ""}${fault.ms ? ` ${fault.ms}ms` : ""}]` : "";
-  store.log(`${method} ${c.req.path} -> ${dropped ? "dropped" : reply.status} ${requestId} ${Date.now() - started}ms${note}`);
+  const note = fault
+    ? ` [fault ${fault.mode}${fault.status ? ` ${fault.status}` : ""}${fault.ms ? ` ${fault.ms}ms` : ""}]`
+    : "";
+  store.log(
+    `${method} ${c.req.path} -> ${dropped ? "dropped" : reply.status} ${requestId} ${Date.now() - started}ms${note}`,
+  );
   // A dropped call has fully executed (and stored its idempotent result) but the client never hears back.
   if (dropped) c.env.incoming.socket.destroy();
   return c.body(reply.body, reply.status as 200, headers);

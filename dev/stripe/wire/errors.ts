@@ -91,7 +91,11 @@ export const expansionTooDeep = (path: string) =>
   });
 
 export const invalidApiVersion = (version: string) =>
-  new StripeApiError(400, { message: `Invalid Stripe API version: ${version}`, type: "invalid_request_error" }, { logged: false });
+  new StripeApiError(
+    400,
+    { message: `Invalid Stripe API version: ${version}`, type: "invalid_request_error" },
+    { logged: false },
+  );
 
 export const unrecognizedUrl = (method: string, path: string) =>
   new StripeApiError(
