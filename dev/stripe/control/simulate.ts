@@ -1,8 +1,15 @@
 // POST /__control/simulate: billing moments that happen at Stripe without any API call (a
 // renewal, a declined charge, a cancellation taking effect), each with the events Stripe sends
 // for it. There is no clock to advance, so a renewal starts the new period now.
-import { BillingError, changeSubscription, chargeInvoice, issueInvoice, openInvoiceOf } from "../billing/ops.ts";
-import { primarySubscription, requireCustomer } from "../billing/ops.ts";
+import {
+  BillingError,
+  changeSubscription,
+  chargeInvoice,
+  issueInvoice,
+  openInvoiceOf,
+  primarySubscription,
+  requireCustomer,
+} from "../billing/ops.ts";
 import { nowSeconds } from "../objects/ids.ts";
 import { markPaymentFailed } from "../objects/invoice.ts";
 import { addMonths, itemOf, setPeriod } from "../objects/subscription.ts";

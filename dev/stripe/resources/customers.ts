@@ -9,8 +9,8 @@ import { expandParam } from "../wire/list.ts";
 import type { Route } from "../wire/route.ts";
 import { ok } from "../wire/route.ts";
 import type { ParsedObject } from "../wire/schema.ts";
-import { any, arrayOf, bool, email, int, metadata, obj, oneOf, readArray, readNumber } from "../wire/schema.ts";
-import { readObject, readString, str } from "../wire/schema.ts";
+import { any, arrayOf, bool, email, int, metadata, obj, oneOf } from "../wire/schema.ts";
+import { readArray, readNumber, readObject, readString, str } from "../wire/schema.ts";
 
 const address = obj({ city: str(), country: str(), line1: str(), line2: str(), postal_code: str(), state: str() });
 

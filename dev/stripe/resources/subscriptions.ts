@@ -8,18 +8,7 @@ import type { Route } from "../wire/route.ts";
 import { ok } from "../wire/route.ts";
 import { any, obj, oneOf, readString, str } from "../wire/schema.ts";
 
-const STATUSES = [
-  "active",
-  "all",
-  "canceled",
-  "ended",
-  "incomplete",
-  "incomplete_expired",
-  "past_due",
-  "paused",
-  "trialing",
-  "unpaid",
-];
+const STATUSES = "active all canceled ended incomplete incomplete_expired past_due paused trialing unpaid".split(" ");
 
 // A subscription item's price is always a whole object at Stripe (the SDK types it `Price`), so
 // what expands below it is its product: `items.data.price.product`, four levels on a retrieve and
