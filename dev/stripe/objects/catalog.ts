@@ -67,7 +67,6 @@ const PRICES = new Map<string, PriceObject>(PLANS.map((p) => [p.price, price(p)]
 // Copies, so nothing that holds a price (an item, an event) can change the catalog.
 const copy = <T>(value: T | undefined) => (value === undefined ? undefined : structuredClone(value));
 export const findPrice = (id: string) => copy(PRICES.get(id));
-export const findProduct = (id: string) => copy(PRODUCTS.get(id));
 // Cheapest first, the order a plan picker shows them in.
 export const allPrices = (): PriceObject[] => [...PRICES.values()].map((p) => structuredClone(p));
 

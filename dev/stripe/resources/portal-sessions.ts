@@ -14,10 +14,10 @@ import { int, obj, oneOf, readNumber, readObject, readString, str, url } from ".
 import { checkFlowData, checkFlowSubscription, flowDataSchema, renderFlow } from "./flow-data.ts";
 
 // The portal locales Stripe takes.
-const LOCALES =
-  "auto bg cs da de el en en-AU en-CA en-GB en-IE en-IN en-NZ en-SG es es-419 et fi fil fr fr-CA hr hu id it ja ko lt lv ms mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW".split(
-    " ",
-  );
+const LOCALES = [
+  ..."auto bg cs da de el en en-AU en-CA en-GB en-IE en-IN en-NZ en-SG es es-419 et fi fil fr fr-CA".split(" "),
+  ..."hr hu id it ja ko lt lv ms mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW".split(" "),
+];
 
 const NO_DEFAULT_CONFIGURATION =
   "No configuration provided and your test mode default configuration has not been created. Provide a configuration or create your default by saving your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.";
