@@ -649,6 +649,21 @@ describe("hosted portal page", () => {
   });
 });
 
+describe("control endpoints", () => {
+  it("refuse a bad body with a 400 naming the field, and an unknown endpoint with a 404", async () => {
+    const post = (path: string, body: string) => fetch(`${standIn.url}/__control/${path}`, { method: "POST", body });
+    const bad = await post("faults", JSON.stringify({ mode: "status", count: 0 }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: "count: Too small: expected number to be >=1; status: required by mode status",
+    });
+    expect((await post("config", "not json")).status).toBe(400);
+    const unknown = await fetch(`${standIn.url}/__control/counters`, { method: "PUT" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: "No control endpoint PUT /__control/counters" });
+  });
+});
+
 describe("counters", () => {
   it("DELETE /__control/counters zeroes the counters and nothing else", async () => {
     await createSession();

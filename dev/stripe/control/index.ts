@@ -67,7 +67,6 @@ export function controlRoutes(store: Store): Hono {
     if (error instanceof BadRequest || error instanceof BillingError) return c.json({ error: error.message }, 400);
     throw error;
   });
-  control.notFound((c) => c.json({ error: `No control endpoint ${c.req.method} ${c.req.path}` }, 404));
 
   control.get("/counters", (c) => c.json(counters(store)));
   control.delete("/counters", (c) => (resetCounters(store), c.json(counters(store))));
@@ -127,5 +126,7 @@ export function controlRoutes(store: Store): Hono {
       ? c.json({ flushed: true })
       : c.json({ flushed: false, error: `deliveries still pending after ${FLUSH_TIMEOUT_MS / 1000} s` }, 504),
   );
+  // Last, so it answers only what nothing above does (a mounted app's notFound is never asked).
+  control.all("*", (c) => c.json({ error: `No control endpoint ${c.req.method} ${c.req.path}` }, 404));
   return control;
 }
