@@ -17,12 +17,13 @@ export type SyncReport = {
 export type ProductCache = Map<string, Stripe.Product>;
 
 /**
- * Puts each item's product in place of its id. Stripe expands at most four levels and a list's
- * `data.items.data.price.product` is five, so products come from one `products.list` by id for
- * those not already in the run's cache (a subscription item's price is always a whole object).
+ * Puts the product of each subscription's first item (the plan billing-store.ts names) in place
+ * of its id. Stripe expands at most four levels and a list's `data.items.data.price.product` is
+ * five, so products come from one `products.list` by id (at most 10, the subscriptions listed)
+ * for those not already in the run's cache; an item's price is always a whole object.
  */
 async function withProducts(client: Stripe, subscriptions: Stripe.Subscription[], cache: ProductCache) {
-  const prices = subscriptions.flatMap((s) => s.items.data.map((item) => item.price));
+  const prices = subscriptions.flatMap((s) => s.items.data.slice(0, 1).map((item) => item.price));
   const missing = [...new Set(prices.map((p) => p.product).filter((p) => typeof p === "string"))].filter(
     (id) => !cache.has(id),
   );
