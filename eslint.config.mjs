@@ -19,5 +19,24 @@ export default defineConfig([
       ],
     },
   },
+  {
+    // The reset fixture runs only for specs that take `test` from ./fixtures.
+    files: ["tests/e2e/**/*.spec.ts"],
+    ignores: ["tests/e2e/stripe-test-mode.spec.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@playwright/test",
+              importNames: ["test"],
+              message: "Import test from ./fixtures: it starts every test from a known state.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   globalIgnores([".next/**", ".dev/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
 ]);

@@ -41,7 +41,7 @@ export default defineConfig({
   testDir: "tests/e2e",
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  // The stand-ins' counters and injected faults are shared state: one test at a time.
+  // The stand-ins and the database are shared state, reset before each test: one test at a time.
   workers: 1,
   fullyParallel: false,
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
@@ -52,7 +52,14 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath() },
   },
   projects: [
-    { name: "local", testIgnore: /stripe-test-mode/, use: { ...devices["Desktop Chrome"] } },
+    // Signs the demo users in once; the local suite starts from their saved state (tests/e2e/fixtures.ts).
+    { name: "setup", testMatch: /signed-in\.setup\.ts/, use: { ...devices["Desktop Chrome"] } },
+    {
+      name: "local",
+      testIgnore: /stripe-test-mode/,
+      dependencies: ["setup"],
+      use: { ...devices["Desktop Chrome"] },
+    },
     { name: "stripe-test-mode", testMatch: /stripe-test-mode\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
   ],
   webServer: [

@@ -258,10 +258,14 @@ try {
   ] as const)
     await run(WARMUP, concurrency, op);
 
-  const control = (base: string, what: "counters" | "reset") =>
-    fetch(`${base}/__control/${what}`, { method: what === "reset" ? "POST" : "GET" }).then(
-      (r) => r.json() as Promise<{ total: number; sessionsCreated?: number }>,
-    );
+  const counters = (base: string) =>
+    fetch(`${base}/__control/counters`).then((r) => r.json() as Promise<{ total: number; sessionsCreated?: number }>);
+  // Counters only: the Stripe stand-in's POST /__control/reset would put all of it back to its start.
+  const zeroCounters = () =>
+    Promise.all([
+      fetch(`${authUrl}/__control/reset`, { method: "POST" }),
+      fetch(`${stripeUrl}/__control/counters`, { method: "DELETE" }),
+    ]);
   const kinds = {
     click: [click, 1],
     click4: [click, 4],
@@ -293,13 +297,13 @@ try {
     for (const [kind, [op, concurrency]] of Object.entries(kinds)) {
       if (n === 0) continue;
       const t = tally[kind]!;
-      await Promise.all([control(authUrl, "reset"), control(stripeUrl, "reset")]);
+      await zeroCounters();
       await sql`delete from private.portal_session_grants`; // every window starts under the rate limit
       proxy.reset();
       appStripeMs.length = 0;
       const { times, wallMs } = await run(n, concurrency, op);
       await sleep(300); // work the app defers past its response (next/server after()) still belongs to the window
-      const [auth, stripeCounts] = await Promise.all([control(authUrl, "counters"), control(stripeUrl, "counters")]);
+      const [auth, stripeCounts] = await Promise.all([counters(authUrl), counters(stripeUrl)]);
       Object.assign(t, {
         wallMs: t.wallMs + wallMs,
         auth: t.auth + auth.total,

@@ -12,7 +12,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startAuthStandIn } from "./auth/server.ts";
-import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
+import { takeSnapshot } from "./db-snapshot.ts";
+import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_EVENTS, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
@@ -34,22 +35,6 @@ const ports = {
 const say = (line: string) => console.log(`[dev] ${line}`);
 const quietLog = args.quiet ? undefined : (line: string) => process.env.DEBUG === "true" && console.log(line);
 
-/** The events the README tells a production webhook endpoint to listen to, as Stripe's enabled_events. */
-const APP_WEBHOOK_EVENTS = [
-  "customer.subscription.created",
-  "customer.subscription.updated",
-  "customer.subscription.deleted",
-  "customer.subscription.paused",
-  "customer.subscription.resumed",
-  "customer.subscription.trial_will_end",
-  "invoice.paid",
-  "invoice.payment_failed",
-  "invoice.finalized",
-  "payment_method.attached",
-  "payment_method.detached",
-  "customer.updated",
-  "customer.deleted",
-];
 /** Stripe customers the seed links to companies but that were since deleted in Stripe. */
 const DELETED_IN_STRIPE = new Set(["cus_UmbrellaGone001"]);
 /** What the demo companies have in the Stripe stand-in. */
@@ -73,6 +58,7 @@ async function main() {
   const env: Record<string, string> = {};
 
   let databaseUrl = process.env.DATABASE_URL ?? process.env.POSTGRES_URL;
+  const ownDatabase = !databaseUrl;
   if (!databaseUrl) {
     const pg = await startEmbeddedPostgres({ port: ports.postgres, log: quietLog });
     cleanups.unshift(pg.stop);
@@ -101,7 +87,7 @@ async function main() {
     const webhook = {
       url: `${env.APP_URL}/api/stripe/webhook`,
       secret: LOCAL_WEBHOOK_SECRET,
-      enabledEvents: APP_WEBHOOK_EVENTS,
+      enabledEvents: LOCAL_WEBHOOK_EVENTS,
     };
     const stripe = await startStripeStandIn({
       port: ports.stripe,
@@ -122,6 +108,8 @@ async function main() {
   const childEnv = { ...process.env, ...env };
 
   await backfillBilling(childEnv);
+  // The e2e tests restore this before each test (tests/e2e/fixtures.ts); never on a database of yours.
+  if (ownDatabase) await snapshotSeed(databaseUrl);
 
   if (args.next === "none") {
     say("Services are up. Run Next with:");
@@ -148,6 +136,15 @@ async function seedCustomers(databaseUrl: string) {
       deleted: DELETED_IN_STRIPE.has(r.customer),
       ...DEMO_BILLING[r.customer],
     }));
+  } finally {
+    await sql.end();
+  }
+}
+
+async function snapshotSeed(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    say(`database snapshot "seed" taken (${await takeSnapshot(sql, "seed")} tables)`);
   } finally {
     await sql.end();
   }

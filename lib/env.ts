@@ -76,6 +76,24 @@ const schema = z
     VERCEL_BRANCH_URL: optional(z.string()),
     ALLOWED_RETURN_ORIGINS: optional(z.string()),
     DEBUG: z.preprocess(emptyAsUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+    // Reconcile (GET /api/cron/reconcile, npm run billing:reconcile).
+    CRON_SECRET: optional(
+      z
+        .string()
+        .min(16, "must be at least 16 random characters: Vercel Cron sends it as Authorization: Bearer <CRON_SECRET>")
+        .regex(/^[\x21-\x7e]+$/, "must be printable ASCII with no spaces (it travels in an HTTP header)"),
+    ),
+    RECONCILE_STALE_AFTER_MINUTES: z.preprocess(
+      emptyAsUndefined,
+      z.coerce
+        .number({
+          error: "must be a whole number of minutes after which a company's billing is read from Stripe again",
+        })
+        .int()
+        .min(0)
+        .max(43200)
+        .default(1440),
+    ),
   })
   .superRefine((v, ctx) => {
     if (!v.DATABASE_URL && !v.POSTGRES_URL)
@@ -125,6 +143,8 @@ export type ServerEnv = {
   appUrl: string;
   allowedReturnOrigins: ReadonlySet<string>;
   debug: boolean;
+  cronSecret: string | undefined;
+  reconcileStaleAfterMinutes: number;
 };
 
 export class EnvError extends Error {}
@@ -159,6 +179,8 @@ export function parseEnv(source: Record<string, string | undefined>): ServerEnv 
     appUrl,
     allowedReturnOrigins: new Set([new URL(appUrl).origin, ...vercelOrigins, ...extra]),
     debug: v.DEBUG === "true" || v.DEBUG === "1",
+    cronSecret: v.CRON_SECRET,
+    reconcileStaleAfterMinutes: v.RECONCILE_STALE_AFTER_MINUTES,
   };
 }
 

@@ -4,6 +4,7 @@ import type { CompanySummary } from "@/lib/billing/queries";
 import { AuditList } from "./audit-list";
 import { BillingStatus } from "./billing-status";
 import { ManageBillingForm } from "./manage-billing-form";
+import { SyncState } from "./sync-state";
 
 const roleNames = { owner: "Owner", admin: "Admin", billing: "Billing manager", member: "Member" } as const;
 
@@ -123,6 +124,7 @@ export function CompanyBilling({ company }: { company: CompanySummary }) {
           )}
         </div>
       )}
+      {company.maySeeAudit && company.hasBillingAccount && <SyncState company={company} />}
       {company.maySeeAudit && company.hasBillingAccount && <AuditList entries={company.audit} />}
     </section>
   );

@@ -55,6 +55,12 @@ export type SubscriptionSummary = {
   cancelAtPeriodEnd: boolean;
   cancelAt: string | null;
   trialEnd: string | null;
+  /**
+   * Live, and its renewal date passed more than 48 hours ago: Stripe sends an event when it
+   * renews (or ends) a subscription, so none arriving in that time means events are being
+   * lost. (Plain silence is no signal: a yearly plan may hear nothing for eleven months.)
+   */
+  renewalOverdue: boolean;
 };
 export type CardSummary = {
   brand: string | null;
@@ -90,6 +96,8 @@ export type CompanySummary = {
   contacts: { email: string; role: CompanyRole }[];
   customerDeleted: boolean;
   syncedAt: string | null;
+  /** When the newest Stripe event about this company arrived: for those who may see the audit, else null. */
+  lastEventAt: string | null;
   subscription: SubscriptionSummary | null;
   card: CardSummary | null;
   invoices: InvoiceSummary[];
@@ -110,10 +118,13 @@ export function companiesForUser(claims: Claims) {
                       from private.billing_contacts(c.id) b), '[]'::json) as contacts,
             coalesce(bc.deleted, false) as "customerDeleted",
             greatest(bc.synced_at, (select max(s.synced_at) from public.billing_subscriptions s where s.company_id = c.id)) as "syncedAt",
+            private.last_stripe_event_at(c.id) as "lastEventAt",
             (select json_build_object('id', s.stripe_subscription_id, 'status', s.status, 'planName', s.plan_name,
                       'amount', s.amount::float8, 'currency', s.currency, 'interval', s.interval,
                       'currentPeriodEnd', s.current_period_end, 'cancelAtPeriodEnd', s.cancel_at_period_end,
-                      'cancelAt', s.cancel_at, 'trialEnd', s.trial_end)
+                      'cancelAt', s.cancel_at, 'trialEnd', s.trial_end,
+                      'renewalOverdue', coalesce(s.status in ('active', 'trialing', 'past_due', 'unpaid')
+                                                 and s.current_period_end < now() - interval '48 hours', false))
                from public.billing_subscriptions s where s.company_id = c.id
                order by (s.status = 'canceled'), s.stripe_created_at desc limit 1) as subscription,
             (select json_build_object('brand', p.brand, 'last4', p.last4, 'expMonth', p.exp_month, 'expYear', p.exp_year)

@@ -17,27 +17,26 @@ export type SyncReport = {
 export type ProductCache = Map<string, Stripe.Product>;
 
 /**
- * Puts the product of each subscription's first item (the plan billing-store.ts names) in place
- * of its id. Stripe expands at most four levels and a list's `data.items.data.price.product` is
- * five, so products come from one `products.list` by id (at most 10, the subscriptions listed)
- * for those not already in the run's cache; an item's price is always a whole object.
+ * The plan name billing-store.ts writes is the price's nickname, else its product's name. Stripe
+ * expands at most four levels and a list's `data.items.data.price.product` is five, so for the
+ * first items whose price has no nickname the products come from one `products.list` by id (at
+ * most 10, the subscriptions listed), skipping those already in the run's cache; an item's price
+ * is always a whole object. No call at all when every price has a nickname.
  */
 async function withProducts(client: Stripe, subscriptions: Stripe.Subscription[], cache: ProductCache) {
   const prices = subscriptions.flatMap((s) => s.items.data.slice(0, 1).map((item) => item.price));
-  const missing = [...new Set(prices.map((p) => p.product).filter((p) => typeof p === "string"))].filter(
-    (id) => !cache.has(id),
-  );
+  const unnamed = prices.filter((p) => p.nickname === null && typeof p.product === "string");
+  const missing = [...new Set(unnamed.map((p) => p.product as string))].filter((id) => !cache.has(id));
   if (missing.length > 0) {
     const found = await client.products.list({ ids: missing, limit: missing.length });
     for (const product of found.data) cache.set(product.id, product);
   }
-  for (const price of prices)
-    if (typeof price.product === "string") price.product = cache.get(price.product) ?? price.product;
+  for (const price of unnamed) price.product = cache.get(price.product as string) ?? price.product;
 }
 
 /**
  * Pulls one customer's current state from Stripe into the billing tables (first install,
- * repair): 3 Stripe calls, plus one for products not yet in `products`. Written with the sync
+ * repair): 3 Stripe calls, and one more when a plan's name is its product's. Written with the sync
  * time as its version, so an older webhook arriving later cannot roll it back.
  */
 export async function syncCompanyBilling(

@@ -1,23 +1,10 @@
 // Who may ask for what: signed-out visitors, API clients, forged requests, return URLs.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, openBilling, signedInAs, test } from "./fixtures";
 import { appUrl, ports, realStripeTestMode, stripeUrl } from "./stack";
-import {
-  accessToken,
-  alertOf,
-  companies,
-  portalCustomer,
-  postPortal,
-  signIn,
-  stripe,
-  resetRateLimits,
-} from "./support";
+import { accessToken, alertOf, companies, portalCustomer, postPortal, stripe } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
-test.beforeEach(async () => {
-  await resetRateLimits();
-  await stripe.clearFaults();
-  await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
-});
 
 test("a signed-out visitor is sent to sign in, then back to /billing", async ({ page }) => {
   await page.goto("/billing");
@@ -86,7 +73,7 @@ test("wrong method 405, non-JSON or malformed body 400", async ({ request }) => 
 
 test("a customerId sent to the API is refused, and no Stripe call is made", async ({ request }) => {
   const token = await accessToken("owner@acme.test");
-  await stripe.reset();
+  await stripe.resetCounters();
   const res = await postPortal(
     request,
     { customerId: companies.globex.customer },
@@ -100,42 +87,6 @@ test("a customerId sent to the API is refused, and no Stripe call is made", asyn
     },
   });
   expect((await stripe.counters()).total).toBe(0);
-});
-
-test("company A's user asking for company B gets company_not_found, by API, URL or a forged form", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
-  await stripe.reset();
-  const api = await page.request.post("/api/portal", {
-    data: { companyId: companies.globex.id },
-    failOnStatusCode: false,
-  });
-  expect(api.status()).toBe(404);
-  expect((await api.json()).code).toBe("company_not_found");
-
-  await page.goto(`/billing?company=${companies.globex.id}`);
-  await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
-  await expect(page.getByText("Globex Corp")).toHaveCount(0);
-
-  await page.goto("/billing");
-  await manageBillingForm(page)
-    .locator('input[name="companyId"]')
-    .evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
-  await page.getByRole("button", { name: "Manage Billing" }).click();
-  await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
-  expect((await stripe.counters()).total).toBe(0);
-});
-
-test("a customerId smuggled into the form is refused too", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
-  await manageBillingForm(page).evaluate((form, customer) => {
-    const input = document.createElement("input");
-    input.type = "hidden";
-    input.name = "customerId";
-    input.value = customer;
-    form.appendChild(input);
-  }, companies.globex.customer);
-  await page.getByRole("button", { name: "Manage Billing" }).click();
-  await expect(alertOf(page)).toHaveAttribute("data-code", "invalid_request");
 });
 
 const manageBillingForm = (page: Page) =>
@@ -153,21 +104,63 @@ const hostileReturnUrls = [
   "billing",
 ];
 
-test("hostile return URLs are refused; allowed ones land back on this app", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
-  await stripe.reset();
-  for (const returnUrl of hostileReturnUrls) {
-    const res = await page.request.post("/api/portal", { data: { returnUrl }, failOnStatusCode: false });
-    expect.soft(res.status(), returnUrl).toBe(400);
-    expect.soft((await res.json()).code, returnUrl).toBe("invalid_return_url");
-  }
-  expect((await stripe.counters()).total).toBe(0);
+test.describe("signed in as Acme's owner", () => {
+  test.use({ storageState: signedInAs("owner@acme.test") });
 
-  const res = await page.request.post("/api/portal", { data: { returnUrl: "/billing?after=portal" } });
-  const { url } = (await res.json()) as { url: string };
-  await page.goto(url);
-  expect(await portalCustomer(page)).toBe(companies.acme.customer);
-  await expect(page.getByTestId("portal-return")).toHaveAttribute("href", `${appUrl}/billing?after=portal`);
-  await page.getByTestId("portal-return").click();
-  await expect(page).toHaveURL(`${appUrl}/billing?after=portal`);
+  test("company A's user asking for company B gets company_not_found, by API, URL or a forged form", async ({
+    page,
+  }) => {
+    await openBilling(page);
+    await stripe.resetCounters();
+    const api = await page.request.post("/api/portal", {
+      data: { companyId: companies.globex.id },
+      failOnStatusCode: false,
+    });
+    expect(api.status()).toBe(404);
+    expect((await api.json()).code).toBe("company_not_found");
+
+    await page.goto(`/billing?company=${companies.globex.id}`);
+    await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
+    await expect(page.getByText("Globex Corp")).toHaveCount(0);
+
+    await page.goto("/billing");
+    await manageBillingForm(page)
+      .locator('input[name="companyId"]')
+      .evaluate((el, id) => ((el as HTMLInputElement).value = id), companies.globex.id);
+    await page.getByRole("button", { name: "Manage Billing" }).click();
+    await expect(alertOf(page)).toHaveAttribute("data-code", "company_not_found");
+    expect((await stripe.counters()).total).toBe(0);
+  });
+
+  test("a customerId smuggled into the form is refused too", async ({ page }) => {
+    await openBilling(page);
+    await manageBillingForm(page).evaluate((form, customer) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "customerId";
+      input.value = customer;
+      form.appendChild(input);
+    }, companies.globex.customer);
+    await page.getByRole("button", { name: "Manage Billing" }).click();
+    await expect(alertOf(page)).toHaveAttribute("data-code", "invalid_request");
+  });
+
+  test("hostile return URLs are refused; allowed ones land back on this app", async ({ page }) => {
+    await openBilling(page);
+    await stripe.resetCounters();
+    for (const returnUrl of hostileReturnUrls) {
+      const res = await page.request.post("/api/portal", { data: { returnUrl }, failOnStatusCode: false });
+      expect.soft(res.status(), returnUrl).toBe(400);
+      expect.soft((await res.json()).code, returnUrl).toBe("invalid_return_url");
+    }
+    expect((await stripe.counters()).total).toBe(0);
+
+    const res = await page.request.post("/api/portal", { data: { returnUrl: "/billing?after=portal" } });
+    const { url } = (await res.json()) as { url: string };
+    await page.goto(url);
+    expect(await portalCustomer(page)).toBe(companies.acme.customer);
+    await expect(page.getByTestId("portal-return")).toHaveAttribute("href", `${appUrl}/billing?after=portal`);
+    await page.getByTestId("portal-return").click();
+    await expect(page).toHaveURL(`${appUrl}/billing?after=portal`);
+  });
 });

@@ -1,15 +1,11 @@
 // Billing status kept current by Stripe's webhooks, deep links into the portal, the audit
 // log and the rate limit: the stand-in's hosted portal changes things and sends signed events.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { appUrl, realStripeTestMode, stripeUrl } from "./stack";
-import { accessToken, alertOf, companies, postPortal, resetRateLimits, signIn, stripe, withDatabase } from "./support";
+import { accessToken, alertOf, companies, postPortal, stripe, withDatabase } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
-test.beforeEach(async () => {
-  await resetRateLimits();
-  await stripe.clearFaults();
-  await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
-});
 
 async function portalFlow(page: Page) {
   await expect(page).toHaveURL(new RegExp(`^${stripeUrl}/p/session/`));
@@ -22,8 +18,8 @@ async function reloadAfterWebhooks(page: Page) {
   await page.reload();
 }
 
-test("cancelling in the portal shows the scheduled cancellation on the billing page", async ({ page }) => {
-  await signIn(page, "owner@globex.test");
+test("cancelling in the portal shows the scheduled cancellation on the billing page", async ({ pageAs }) => {
+  const page = await pageAs("owner@globex.test");
   await expect(page.getByTestId("subscription-status")).toHaveText("Trialing");
   await expect(page.getByTestId("trial-ends")).toBeVisible();
   await page.getByRole("button", { name: "Cancel subscription" }).click();
@@ -35,9 +31,11 @@ test("cancelling in the portal shows the scheduled cancellation on the billing p
   await expect(page.getByRole("button", { name: "Cancel subscription" })).toHaveCount(0);
 });
 
-test("a failed payment shows the past-due banner, whose button lands on the payment-method flow", async ({ page }) => {
+test("a failed payment shows the past-due banner, whose button lands on the payment-method flow", async ({
+  pageAs,
+}) => {
   await stripe.simulate(companies.acme.customer, "payment_failed");
-  await signIn(page, "owner@acme.test");
+  const page = await pageAs("owner@acme.test");
   await reloadAfterWebhooks(page);
   const banner = page.getByRole("region", { name: "Payment overdue" });
   await expect(banner).toContainText("The last payment failed");
@@ -52,8 +50,8 @@ test("a failed payment shows the past-due banner, whose button lands on the paym
   await expect(page.getByRole("region", { name: "Payment overdue" })).toHaveCount(0);
 });
 
-test("each deep link lands on its own flow, and a plan change shows up on the page", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
+test("each deep link lands on its own flow, and a plan change shows up on the page", async ({ pageAs }) => {
+  const page = await pageAs("owner@acme.test");
   for (const [button, flow] of [
     ["Update payment method", "payment_method_update"],
     ["Cancel subscription", "subscription_cancel"],
@@ -101,14 +99,13 @@ test("the API takes the same deep links, and refuses one that does not apply", a
   );
 });
 
-test("owners see who opened the portal, refusals included; members don't see the list", async ({ page, browser }) => {
-  const member = await browser.newPage();
-  await signIn(member, "member@acme.test");
+test("owners see who opened the portal, refusals included; members don't see the list", async ({ pageAs }) => {
+  const member = await pageAs("member@acme.test");
   await expect(member.getByRole("table", { name: "Recent portal attempts" })).toHaveCount(0);
   await member.request.post("/api/portal", { data: {}, failOnStatusCode: false });
   await member.close();
 
-  await signIn(page, "owner@acme.test");
+  const page = await pageAs("owner@acme.test");
   await page.getByRole("button", { name: "Manage Billing" }).click();
   await expect(page).toHaveURL(new RegExp(`^${stripeUrl}/p/session/`));
   // The audit rows are written just after each response: look again until they are there.
@@ -144,8 +141,8 @@ test("no attempt is lost from the audit log when many arrive at once", async ({ 
   ]);
 });
 
-test("the eleventh portal session in a minute is refused, saying when to try again", async ({ page }) => {
-  await signIn(page, "admin@acme.test");
+test("the eleventh portal session in a minute is refused, saying when to try again", async ({ pageAs }) => {
+  const page = await pageAs("admin@acme.test");
   for (let i = 0; i < 10; i++) expect((await page.request.post("/api/portal", { data: {} })).status()).toBe(200);
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
@@ -159,7 +156,7 @@ test("the eleventh portal session in a minute is refused, saying when to try aga
   expect((await api.json()).code).toBe("rate_limited");
 });
 
-test("deliveries that fail first or arrive twice are applied once", async ({ page }) => {
+test("deliveries that fail first or arrive twice are applied once", async ({ pageAs }) => {
   await stripe.webhookFaults("fail_first", 1);
   await stripe.webhookFaults("duplicate", 3);
   const { events } = await stripe.simulate(companies.acme.customer, "renew");
@@ -171,6 +168,6 @@ test("deliveries that fail first or arrive twice are applied once", async ({ pag
     (sql) => sql<{ id: string }[]>`select id from public.stripe_events where id in ${sql(events.map((e) => e.id))}`,
   );
   expect(recorded.map((r) => r.id).sort()).toEqual(events.map((e) => e.id).sort());
-  await signIn(page, "owner@acme.test");
+  const page = await pageAs("owner@acme.test");
   await expect(page.getByTestId("subscription-status")).toHaveText("Active");
 });

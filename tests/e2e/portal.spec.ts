@@ -1,18 +1,14 @@
 // The core path in Chromium against the production build: Manage Billing → the portal of
 // exactly this company's Stripe customer → back to /billing.
-import { expect, test } from "@playwright/test";
+import { expect, openBilling, signedInAs, test } from "./fixtures";
 import { appUrl, badConfigUrl, realStripeTestMode, stripeUrl } from "./stack";
-import { alertOf, auth, companies, openPortal, portalCustomer, signIn, stripe, resetRateLimits } from "./support";
+import { alertOf, auth, companies, openPortal, portalCustomer, stripe } from "./support";
 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
-test.beforeEach(async () => {
-  await resetRateLimits();
-  await stripe.clearFaults();
-  await stripe.config({ defaultConfiguration: true, sessionTtlSeconds: 300 });
-});
+test.use({ storageState: signedInAs("owner@acme.test") });
 
 test("owner opens their company's portal and comes back to /billing", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
+  await openBilling(page);
   await expect(page.getByRole("heading", { name: "Acme Inc" })).toBeVisible();
   await expect(page.getByTestId("role")).toHaveText("Owner");
   await expect(page.getByTestId("billing-status")).toHaveText("On file with Stripe");
@@ -25,11 +21,11 @@ test("owner opens their company's portal and comes back to /billing", async ({ p
 });
 
 test("once warm, one click costs exactly 1 Stripe call and 0 auth-server calls", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
+  await openBilling(page);
   await openPortal(page); // warms the JWKS cache and the database pool
   await page.goto("/billing");
-  await stripe.reset();
-  await auth.reset();
+  await stripe.resetCounters();
+  await auth.resetCounters();
   await openPortal(page);
   expect(await portalCustomer(page)).toBe(companies.acme.customer);
   const [s, a] = await Promise.all([stripe.counters(), auth.counters()]);
@@ -44,15 +40,15 @@ test.describe("with JavaScript disabled", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the form still opens the portal and the way back works", async ({ page }) => {
-    await signIn(page, "owner@acme.test");
+    await openBilling(page);
     await openPortal(page);
     expect(await portalCustomer(page)).toBe(companies.acme.customer);
     await page.getByTestId("portal-return").click();
     await expect(page).toHaveURL(`${appUrl}/billing?company=${companies.acme.id}`);
   });
 
-  test("a refusal is still shown as an alert", async ({ page }) => {
-    await signIn(page, "owner@umbrella.test");
+  test("a refusal is still shown as an alert", async ({ pageAs }) => {
+    const page = await pageAs("owner@umbrella.test");
     await page.getByRole("button", { name: "Manage Billing" }).click();
     await expect(alertOf(page)).toHaveAttribute("data-code", "customer_not_found");
   });
@@ -62,22 +58,22 @@ for (const [email, role] of [
   ["admin@acme.test", "Admin"],
   ["billing@acme.test", "Billing manager"],
 ] as const) {
-  test(`${role} may open the portal too`, async ({ page }) => {
-    await signIn(page, email);
+  test(`${role} may open the portal too`, async ({ pageAs }) => {
+    const page = await pageAs(email);
     await expect(page.getByTestId("role")).toHaveText(role);
     await openPortal(page);
     expect(await portalCustomer(page)).toBe(companies.acme.customer);
   });
 }
 
-test("a member sees why not and whom to ask, and the API refuses them", async ({ page }) => {
-  await signIn(page, "member@acme.test");
+test("a member sees why not and whom to ask, and the API refuses them", async ({ pageAs }) => {
+  const page = await pageAs("member@acme.test");
   await expect(page.getByTestId("role")).toHaveText("Member");
   await expect(page.getByRole("button", { name: "Manage Billing" })).toHaveCount(0);
   const note = page.getByRole("note");
   await expect(note).toContainText("Only owners, admins and billing managers can open the billing portal");
   await expect(note.getByRole("link", { name: "owner@acme.test" })).toHaveAttribute("href", "mailto:owner@acme.test");
-  await stripe.reset();
+  await stripe.resetCounters();
   const res = await page.request.post("/api/portal", {
     data: { companyId: companies.acme.id },
     failOnStatusCode: false,
@@ -87,8 +83,8 @@ test("a member sees why not and whom to ask, and the API refuses them", async ({
   expect((await stripe.counters()).total).toBe(0);
 });
 
-test("a user of two companies picks one and gets each one's own portal", async ({ page }) => {
-  await signIn(page, "both@example.test");
+test("a user of two companies picks one and gets each one's own portal", async ({ pageAs }) => {
+  const page = await pageAs("both@example.test");
   const picker = page.getByRole("navigation", { name: "Your companies" });
   await expect(picker.getByRole("link")).toHaveText(["Acme Inc", "Globex Corp"]);
   await expect(page.getByRole("button", { name: "Manage Billing" })).toHaveCount(0);
@@ -106,8 +102,8 @@ test("a user of two companies picks one and gets each one's own portal", async (
   expect(await portalCustomer(page)).toBe(companies.acme.customer);
 });
 
-test("a company without a Stripe customer says so, on the page and from the API", async ({ page }) => {
-  await signIn(page, "owner@initech.test");
+test("a company without a Stripe customer says so, on the page and from the API", async ({ pageAs }) => {
+  const page = await pageAs("owner@initech.test");
   await expect(page.getByTestId("billing-status")).toHaveText("None yet");
   await expect(page.locator('[data-code="no_billing_account"]')).toContainText("no billing account yet");
   await expect(page.getByRole("button", { name: "Manage Billing" })).toHaveCount(0);
@@ -116,8 +112,8 @@ test("a company without a Stripe customer says so, on the page and from the API"
   expect((await res.json()).code).toBe("no_billing_account");
 });
 
-test("a customer deleted in Stripe gets a clear message", async ({ page }) => {
-  await signIn(page, "owner@umbrella.test");
+test("a customer deleted in Stripe gets a clear message", async ({ pageAs }) => {
+  const page = await pageAs("owner@umbrella.test");
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
   await expect(alert).toHaveAttribute("data-code", "customer_not_found");
@@ -128,7 +124,7 @@ test("a customer deleted in Stripe gets a clear message", async ({ page }) => {
 });
 
 test("no portal configuration in Stripe: 'Portal configuration not set up' and what to do", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
+  await openBilling(page);
   await stripe.config({ defaultConfiguration: false });
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
@@ -141,8 +137,8 @@ test("no portal configuration in Stripe: 'Portal configuration not set up' and w
 });
 
 test("Stripe failing twice then succeeding: the retries make one portal session", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
-  await stripe.reset();
+  await openBilling(page);
+  await stripe.resetCounters();
   // The stand-in creates the session, then drops the connection: only the idempotency key
   // keeps the SDK's retries from creating a second and third session.
   await stripe.fault({ count: 2, mode: "drop" });
@@ -154,7 +150,7 @@ test("Stripe failing twice then succeeding: the retries make one portal session"
 });
 
 test("Stripe down: a clear message, and the page stays usable", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
+  await openBilling(page);
   await stripe.fault({ count: 100, mode: "status", status: 500 });
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
@@ -169,11 +165,11 @@ test("Stripe down: a clear message, and the page stays usable", async ({ page })
 });
 
 test("an expired portal session: the portal says so, and a new click opens a fresh one", async ({ page }) => {
-  await stripe.config({ sessionTtlSeconds: 1 });
-  await signIn(page, "owner@acme.test");
+  // Sessions that live 0 s: expired from the start, so the test need not wait for time to pass.
+  await stripe.config({ sessionTtlSeconds: 0 });
+  await openBilling(page);
   await openPortal(page);
   const first = page.url();
-  await page.waitForTimeout(1500);
   const expired = await page.reload();
   expect(expired?.status()).toBe(410);
   await expect(page.getByRole("heading", { name: "This portal session has expired" })).toBeVisible();
@@ -188,12 +184,10 @@ test("an expired portal session: the portal says so, and a new click opens a fre
 test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configuration not set up'", async ({
   page,
 }) => {
-  await page.goto(`${badConfigUrl}/login`);
-  await page.getByLabel("Email").fill("owner@acme.test");
-  await page.getByLabel("Password").fill("password123");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // The saved session's cookies are for localhost, so the second server on another port takes them too.
+  await openBilling(page, `${badConfigUrl}/billing`);
   await expect(page).toHaveURL(`${badConfigUrl}/billing`);
-  await stripe.reset();
+  await stripe.resetCounters();
   await page.getByRole("button", { name: "Manage Billing" }).click();
   const alert = alertOf(page);
   await expect(alert).toHaveAttribute("data-code", "portal_not_configured");
@@ -207,7 +201,7 @@ test("STRIPE_PORTAL_CONFIG_ID set to an id Stripe doesn't know: 'Portal configur
 });
 
 test("while Stripe answers, the button shows a pending state", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
+  await openBilling(page);
   await stripe.fault({ count: 1, mode: "latency", ms: 1500 });
   const button = page.getByRole("button", { name: "Manage Billing" });
   await button.click();
@@ -218,8 +212,8 @@ test("while Stripe answers, the button shows a pending state", async ({ page }) 
 });
 
 test("Stripe rate-limiting us: retried as Stripe advises, then stripe_unavailable", async ({ page }) => {
-  await signIn(page, "owner@acme.test");
-  await stripe.reset();
+  await openBilling(page);
+  await stripe.resetCounters();
   // Stripe marks a retryable 429 with Stripe-Should-Retry; the SDK retries those (2 retries configured).
   await stripe.fault({ count: 10, mode: "status", status: 429, headers: { "Stripe-Should-Retry": "true" } });
   await page.getByRole("button", { name: "Manage Billing" }).click();

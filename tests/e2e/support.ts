@@ -43,7 +43,10 @@ async function control<T>(base: string, method: string, path: string, body?: unk
 
 export const stripe = {
   counters: () => control<Counters & { sessionsCreated: number }>(stripeUrl, "GET", "counters"),
-  reset: () => control<void>(stripeUrl, "POST", "reset"),
+  /** Zeroes the call counters only, for a test that counts the calls one action makes. */
+  resetCounters: () => control<void>(stripeUrl, "DELETE", "counters"),
+  /** The whole stand-in back to its state just after start (the reset fixture's job). */
+  resetToStart: () => control<void>(stripeUrl, "POST", "reset"),
   fault: (fault: {
     count: number;
     mode: "status" | "drop" | "latency";
@@ -84,7 +87,7 @@ export const stripe = {
 
 export const auth = {
   counters: () => control<Counters>(authUrl, "GET", "counters"),
-  reset: () => control<void>(authUrl, "POST", "reset"),
+  resetCounters: () => control<void>(authUrl, "POST", "reset"),
 };
 
 /** A Supabase access token for an API client, from the auth server's password grant. */
@@ -109,14 +112,13 @@ export function alertOf(page: Page) {
 }
 
 /** The e2e stack's database, as its owner: for arranging state and reading the audit log. */
+export const stackDatabaseUrl = localStackEnv(ports).DATABASE_URL!;
+
 export async function withDatabase<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(localStackEnv(ports).DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const sql = postgres(stackDatabaseUrl, { max: 1, onnotice: () => {} });
   try {
     return await fn(sql);
   } finally {
     await sql.end();
   }
 }
-
-/** Each test starts with a fresh portal rate limit; the limit itself has its own test. */
-export const resetRateLimits = () => withDatabase((sql) => sql`delete from private.portal_session_grants`);

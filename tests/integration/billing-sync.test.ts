@@ -62,13 +62,12 @@ test("every linked company is pulled from Stripe: subscription, card, invoices; 
   expect(companies.map((c) => c.name)).toEqual(["Acme Inc", "Globex Corp", "Umbrella Ltd"]);
   const reports = await Promise.all(companies.map((c) => sync.syncCompanyBilling(c.id, c.customerId)));
   expect(reports.map((r) => r.outcome)).toEqual(["synced", "synced", "customer_deleted"]);
-  // Within Stripe's limits (the stand-in refuses an expansion past four levels): per company with
-  // a subscription, the customer, its subscriptions, its invoices and the products of its prices.
+  // Within Stripe's limits (the stand-in refuses an expansion past four levels): the customer,
+  // its subscriptions and its invoices; these plans' prices have nicknames, so no products.
   expect(await stripeCalls()).toEqual({
     "GET /v1/customers/:id": 3,
     "GET /v1/subscriptions": 2,
     "GET /v1/invoices": 2,
-    "GET /v1/products": 2,
   });
 
   const [sub] =
@@ -117,11 +116,22 @@ test("a sync is newer than any event created before it: an older event is not ap
   );
 });
 
-test("a run fetches each product once, whichever company it is for", async () => {
+test("a plan whose price has no nickname is named after its product, fetched once a run", async () => {
+  await fetch(`${standIn.url}/__control/customers`, {
+    method: "POST",
+    body: JSON.stringify({
+      id: "cus_AcmeDemo000001",
+      name: "Acme Inc",
+      metadata: { company_id: ACME },
+      subscription: { price: "price_team_legacy_monthly" },
+    }),
+  });
   await fetch(`${standIn.url}/__control/counters`, { method: "DELETE" });
   const products: import("@/lib/billing/sync").ProductCache = new Map();
   await sync.syncCompanyBilling(ACME, "cus_AcmeDemo000001", products);
   await sync.syncCompanyBilling(ACME, "cus_AcmeDemo000001", products);
   expect((await stripeCalls())["GET /v1/products"]).toBe(1);
-  expect([...products.values()].map((p) => p.name)).toEqual(["Pro"]);
+  const plans =
+    await sql`select plan_name, status from public.billing_subscriptions where company_id = ${ACME} and price_id = 'price_team_legacy_monthly'`;
+  expect(plans).toEqual([{ plan_name: "Team (legacy)", status: "active" }]);
 });

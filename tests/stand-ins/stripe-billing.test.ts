@@ -9,7 +9,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
+import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/handlers";
+import { LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
@@ -174,13 +175,15 @@ beforeEach(async () => {
 // ---- catalog and read API -------------------------------------------------
 
 describe("catalog", () => {
-  it("lists the three plans' products, by id too, and carries each price whole on its item", async () => {
+  it("lists the plans' products (an archived legacy one too), by id and by status, each price whole on its item", async () => {
     const products = await stripe.products.list();
-    expect(products.data.map((p) => [p.id, p.name, p.default_price])).toEqual([
-      ["prod_business", "Business", "price_business_monthly"],
-      ["prod_pro", "Pro", "price_pro_monthly"],
-      ["prod_starter", "Starter", "price_starter_monthly"],
+    expect(products.data.map((p) => [p.id, p.name, p.default_price, p.active])).toEqual([
+      ["prod_team_legacy", "Team (legacy)", "price_team_legacy_monthly", false],
+      ["prod_business", "Business", "price_business_monthly", true],
+      ["prod_pro", "Pro", "price_pro_monthly", true],
+      ["prod_starter", "Starter", "price_starter_monthly", true],
     ]);
+    expect((await stripe.products.list({ active: true })).data).toHaveLength(3);
     // tax_details is in the SDK's Product type though not in the reference fixture.
     expect(keysOf(products.data[0])).toEqual([...keysOf(fixtures.product), "tax_details"].sort());
     const some = await stripe.products.list({
@@ -835,6 +838,18 @@ describe("webhook delivery", () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("the stack's endpoint listens to exactly the events the app handles", () => {
+    expect([...LOCAL_WEBHOOK_EVENTS].sort()).toEqual([...HANDLED_EVENT_TYPES].sort());
+  });
+
+  it("delivers only the events an endpoint listens to, and the others carry no pending webhook", async () => {
+    const id = await customer();
+    await control("POST", "webhook", { url: receiverUrl, secret: SECRET, enabledEvents: ["invoice.paid"] });
+    const answer = await simulate(id, "renew");
+    expect(types(await delivered())).toEqual(["invoice.paid"]);
+    expect(types(answer.events)).toEqual(["invoice.finalized", "invoice.paid", "customer.subscription.updated"]);
   });
 
   it("counts no delivery as an API call", async () => {

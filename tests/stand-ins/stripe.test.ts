@@ -303,6 +303,31 @@ describe("portal sessions", () => {
     });
   });
 
+  it("makes configurations through the API (billing_portal.configuration.created), lists and retrieves them", async () => {
+    const made = await stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true } },
+      default_return_url: "https://app.example.com/billing",
+    });
+    expect(made).toMatchObject({
+      is_default: false,
+      active: true,
+      default_return_url: "https://app.example.com/billing",
+    });
+    expect(made.features.invoice_history.enabled).toBe(true);
+    expect(made.features.subscription_cancel.enabled).toBe(false);
+    expect((await control<Array<{ type: string; object: string }>>("GET", "events")).at(-1)).toEqual(
+      expect.objectContaining({ type: "billing_portal.configuration.created", object: made.id }),
+    );
+    expect(await stripe.billingPortal.configurations.retrieve(made.id)).toEqual({ ...made });
+    const { defaultConfigurationId } = await control<Config>("GET", "config");
+    expect((await stripe.billingPortal.configurations.list()).data.map((c) => c.id)).toEqual([
+      made.id,
+      defaultConfigurationId,
+    ]);
+    await control("POST", "config", { defaultConfiguration: false });
+    expect((await stripe.billingPortal.configurations.list({ is_default: true })).data).toEqual([]);
+  });
+
   it("uses an explicit configuration and expands it on request", async () => {
     const { defaultConfigurationId } = await control<Config>("GET", "config");
     const session = await createSession({ configuration: defaultConfigurationId, expand: ["configuration"] });
@@ -689,8 +714,8 @@ describe("reset to start", () => {
   let sdk: Stripe;
   let receiver: Server;
   let receiverUrl: string;
-  // Webhook POSTs as they arrive; the receiver answers each only when the test says so.
-  const arrivals: Array<{ type: string; answer: (status: number) => void }> = [];
+  // One per webhook POST received, to answer it with: the receiver answers only when told.
+  const arrivals: Array<(status: number) => void> = [];
   const ownControl = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${own.url}/__control/${path}`, {
       method,
@@ -700,25 +725,22 @@ describe("reset to start", () => {
     return (await res.json()) as T;
   };
   const billingOf = async (customer: string) => ({
-    customer: await sdk.customers.retrieve(customer),
+    customer: await sdk.customers.retrieve(customer, { expand: ["invoice_settings.default_payment_method"] }),
     subscriptions: (await sdk.subscriptions.list({ customer, status: "all" })).data,
     invoices: (await sdk.invoices.list({ customer })).data,
-    card: await sdk.customers.retrieve(customer, { expand: ["invoice_settings.default_payment_method"] }),
+    configurations: (await sdk.billingPortal.configurations.list()).data,
   });
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      req.on("end", () => {
-        const type = (JSON.parse(body) as { type: string }).type;
-        arrivals.push({ type, answer: (status) => res.writeHead(status).end() });
-      });
+      req.resume();
+      req.on("end", () => arrivals.push((status) => res.writeHead(status).end()));
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+    // A start TTL other than the default, to see the reset restore the start's and not a default.
     own = await startStripeStandIn({ port: 0, seed: { customers: [SEED] }, sessionTtlSeconds: 120 });
-    sdk = new Stripe(LOCAL_STRIPE_KEY, { host: "127.0.0.1", port: own.port, protocol: "http" });
+    sdk = client({ port: own.port });
   });
 
   afterAll(async () => {
@@ -731,7 +753,9 @@ describe("reset to start", () => {
     const atStart = await billingOf(SEED.id);
     expect(atStart.subscriptions).toHaveLength(1);
     expect(atStart.invoices).toHaveLength(2);
-    expect(atStart.card).toMatchObject({ invoice_settings: { default_payment_method: { object: "payment_method" } } });
+    expect(atStart.customer).toMatchObject({
+      invoice_settings: { default_payment_method: { object: "payment_method" } },
+    });
     const startConfig = await ownControl("GET", "config");
 
     const made = await sdk.customers.create({ name: "Made after start" });
@@ -762,17 +786,17 @@ describe("reset to start", () => {
   it("derives the seeded ids from the seed, so another stand-in with the same seed has them too", async () => {
     const other = await startStripeStandIn({ port: 0, seed: { customers: [SEED] } });
     try {
-      const ids = async (base: string) => {
-        const client = new Stripe(LOCAL_STRIPE_KEY, { host: "127.0.0.1", port: new URL(base).port, protocol: "http" });
+      const ids = async (port: number) => {
+        const sdkOf = client({ port });
         const [subs, invoices, customer] = await Promise.all([
-          client.subscriptions.list({ customer: SEED.id }),
-          client.invoices.list({ customer: SEED.id }),
-          client.customers.retrieve(SEED.id),
+          sdkOf.subscriptions.list({ customer: SEED.id }),
+          sdkOf.invoices.list({ customer: SEED.id }),
+          sdkOf.customers.retrieve(SEED.id),
         ]);
         const card = "deleted" in customer ? null : customer.invoice_settings.default_payment_method;
         return [...subs.data.map((s) => s.id), ...invoices.data.map((i) => i.id), card];
       };
-      expect(await ids(other.url)).toEqual(await ids(own.url));
+      expect(await ids(other.port)).toEqual(await ids(own.port));
     } finally {
       await other.close();
     }
@@ -793,7 +817,7 @@ describe("reset to start", () => {
     const reset = ownControl("POST", "reset").then(() => (resetDone = true));
     await ownControl("GET", "config"); // a round trip sent after the reset: it has arrived by now
     expect(resetDone).toBe(false); // held by the delivery on the wire
-    arrivals[0]?.answer(500); // would be retried 200 ms later, and the other events sent after it
+    arrivals[0]?.(500); // would be retried 200 ms later, and the other events sent after it
     await reset;
     // Absence can only be seen by waiting: twice the first retry's delay.
     await new Promise((r) => setTimeout(r, 400));

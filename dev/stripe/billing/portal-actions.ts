@@ -63,7 +63,7 @@ export function changePlan(
 ): StripeEvent[] {
   requireChangeable(subscription);
   const price = findPrice(priceId);
-  if (!price) throw new BillingError(`No such price: '${priceId}'`);
+  if (!price?.active) throw new BillingError(`No such price: '${priceId}'`);
   const oldPrice = itemOf(subscription).price;
   if (oldPrice.id === price.id) return [];
   const now = nowSeconds();

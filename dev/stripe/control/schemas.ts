@@ -73,4 +73,5 @@ export const simulateBody = z.object({
   customer: z.string(),
   action: z.enum(SIMULATE_ACTIONS),
   subscription: z.string().optional(),
+  metadata: z.record(z.string(), z.string().nullable()).optional(),
 });

@@ -1,10 +1,13 @@
 // POST /__control/simulate: billing moments that happen at Stripe without any API call (a
-// renewal, a declined charge, a cancellation taking effect), each with the events Stripe sends
-// for it. There is no clock to advance, so a renewal starts the new period now.
+// renewal, a declined charge, a cancellation taking effect, a card or metadata changed in the
+// dashboard), each with the events Stripe sends for it. There is no clock to advance, so a
+// renewal starts the new period now.
 import {
   BillingError,
+  changeCustomer,
   changeSubscription,
   chargeInvoice,
+  defaultCard,
   issueInvoice,
   openInvoiceOf,
   primarySubscription,
@@ -16,8 +19,14 @@ import { addMonths, itemOf, setPeriod } from "../objects/subscription.ts";
 import type { CustomerObject, Store, StripeEvent, SubscriptionObject } from "../state/types.ts";
 import { emit } from "../webhooks/emit.ts";
 
-export const SIMULATE_ACTIONS = ["payment_failed", "renew", "cancel_now"] as const;
-export type Simulation = { customer: string; action: (typeof SIMULATE_ACTIONS)[number]; subscription?: string };
+export const SIMULATE_ACTIONS = ["payment_failed", "renew", "cancel_now", "detach_card", "set_metadata"] as const;
+export type Simulation = {
+  customer: string;
+  action: (typeof SIMULATE_ACTIONS)[number];
+  subscription?: string;
+  // set_metadata: "" or null removes a key.
+  metadata?: Record<string, string | null>;
+};
 
 function target(store: Store, customer: CustomerObject, id: string | undefined, allowed: string[]): SubscriptionObject {
   const subscription = id === undefined ? primarySubscription(store, customer.id) : store.subscriptions.get(id);
@@ -70,7 +79,33 @@ function endNow(store: Store, subscription: SubscriptionObject): StripeEvent {
   });
 }
 
-export function simulate(store: Store, { customer: customerId, action, subscription: id }: Simulation): StripeEvent[] {
+function detachCard(store: Store, customer: CustomerObject): StripeEvent[] {
+  const card = defaultCard(store, customer);
+  if (!card) throw new BillingError(`Customer ${customer.id} has no default payment method`);
+  const before = structuredClone(card);
+  card.customer = null;
+  const detached = emit(store, "payment_method.detached", card, { before });
+  const unset = () => void (customer.invoice_settings.default_payment_method = null);
+  return [detached, changeCustomer(store, customer, unset)];
+}
+
+function setMetadata(store: Store, customer: CustomerObject, patch: Simulation["metadata"]): StripeEvent[] {
+  if (!patch) throw new BillingError("set_metadata needs metadata, an object of strings");
+  const apply = () => {
+    const next = { ...customer.metadata };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null || value === "") delete next[key];
+      else next[key] = value;
+    }
+    customer.metadata = next;
+  };
+  return [changeCustomer(store, customer, apply)];
+}
+
+export function simulate(
+  store: Store,
+  { customer: customerId, action, subscription: id, metadata }: Simulation,
+): StripeEvent[] {
   const customer = requireCustomer(store, customerId);
   switch (action) {
     case "payment_failed": {
@@ -90,5 +125,9 @@ export function simulate(store: Store, { customer: customerId, action, subscript
     }
     case "cancel_now":
       return [endNow(store, target(store, customer, id, ["active", "trialing", "past_due", "paused"]))];
+    case "detach_card":
+      return detachCard(store, customer);
+    case "set_metadata":
+      return setMetadata(store, customer, metadata);
   }
 }

@@ -1,6 +1,6 @@
 // The portal's action pages: each is one plain HTML form that POSTs back to
 // the session, plus the confirmation and error pages that follow a POST.
-import { allPrices, planName } from "../objects/catalog.ts";
+import { activePrices, planName } from "../objects/catalog.ts";
 import { BRAND_NAMES, TEST_CARDS } from "../objects/payment-method.ts";
 import { itemOf, periodOf } from "../objects/subscription.ts";
 import type { SubscriptionObject } from "../state/types.ts";
@@ -25,13 +25,13 @@ ${backLink(ctx)}</section>`;
 
 export function planPage(ctx: PortalContext, subscription: SubscriptionObject): Page {
   const current = itemOf(subscription).price.id;
-  const options = allPrices()
+  const options = activePrices()
     .map((price) => {
-      const label = `${escape(price.nickname ?? price.id)} · ${formatMoney(price.unit_amount ?? 0)} per month`;
+      const label = `${escape(planName(price.id))} · ${formatMoney(price.unit_amount ?? 0)} per month`;
       const action =
         price.id === current
           ? `<span data-testid="portal-current-plan">Current plan</span>`
-          : button("post", `${ctx.base}/plan`, `Switch to ${price.nickname ?? price.id}`, {
+          : button("post", `${ctx.base}/plan`, `Switch to ${planName(price.id)}`, {
               subscription: subscription.id,
               price: price.id,
             });

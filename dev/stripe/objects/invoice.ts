@@ -1,6 +1,7 @@
 // Invoice objects: one subscription line each, already finalized (open) or
 // paid. Drafts never show here because nothing in the stand-in edits them.
 import type { CustomerObject, InvoiceObject, SubscriptionObject } from "../state/types.ts";
+import { planName } from "./catalog.ts";
 import { randomId } from "./ids.ts";
 import type { Period } from "./subscription.ts";
 import { itemOf } from "./subscription.ts";
@@ -35,8 +36,8 @@ export function newInvoice(spec: NewInvoice): InvoiceObject {
   const item = itemOf(spec.subscription);
   const { amount, created } = spec;
   const description = spec.proration
-    ? `Remaining time on ${item.price.nickname ?? item.price.id} after ${new Date(created * 1000).toISOString().slice(0, 10)}`
-    : `1 × ${item.price.nickname ?? item.price.id} (at ${money(item.price.unit_amount ?? 0)} / month)`;
+    ? `Remaining time on ${planName(item.price.id)} after ${new Date(created * 1000).toISOString().slice(0, 10)}`
+    : `1 × ${planName(item.price.id)} (at ${money(item.price.unit_amount ?? 0)} / month)`;
   const line = {
     id: randomId("il_", 24),
     object: "line_item" as const,

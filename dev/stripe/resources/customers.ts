@@ -1,7 +1,9 @@
-// /v1/customers: create (customer.created) and retrieve, a deleted customer as its tombstone.
+// /v1/customers: create (customer.created), retrieve (a deleted customer as its tombstone) and
+// delete, which cancels the customer's subscriptions first, each with its event.
 import { deletedCustomer, newCustomer } from "../objects/customer.ts";
-import { randomId } from "../objects/ids.ts";
 import type { Address, CustomerObject, Store } from "../state/types.ts";
+import { changeSubscription, subscriptionsOf } from "../billing/ops.ts";
+import { nowSeconds, randomId } from "../objects/ids.ts";
 import { emit } from "../webhooks/emit.ts";
 import { resourceMissing } from "../wire/errors.ts";
 import { expansions } from "../wire/expand.ts";
@@ -121,6 +123,24 @@ export const customerRoutes: Route[] = [
       if (!entry) throw resourceMissing("customer", id, "id");
       // Stripe still answers 200 for a deleted customer, with the tombstone.
       return ok(entry.deleted ? deletedCustomer(id) : render(ctx.store, entry.customer, expansions(p, EXPANDABLE)));
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/v1/customers/:id",
+    schema: obj({}),
+    execute(_p, ctx) {
+      const id = ctx.pathParams.id ?? "";
+      const entry = ctx.store.customers.get(id);
+      if (!entry || entry.deleted) throw resourceMissing("customer", id, "id");
+      const now = nowSeconds();
+      for (const s of subscriptionsOf(ctx.store, id).filter((s) => s.status !== "canceled")) {
+        const end = () => Object.assign(s, { status: "canceled", canceled_at: s.canceled_at ?? now, ended_at: now });
+        changeSubscription(ctx.store, s, "customer.subscription.deleted", end, ctx.request);
+      }
+      entry.deleted = true;
+      emit(ctx.store, "customer.deleted", entry.customer, { request: ctx.request });
+      return ok(deletedCustomer(id));
     },
   },
 ];

@@ -1,7 +1,8 @@
-// GET /v1/invoices: the invoices subscriptions produced, newest first.
+// GET /v1/invoices (newest first) and /v1/invoices/:id: the invoices subscriptions produced.
 import type { InvoiceObject, Store } from "../state/types.ts";
+import { resourceMissing } from "../wire/errors.ts";
 import { expansions } from "../wire/expand.ts";
-import { listParams, paginate } from "../wire/list.ts";
+import { expandParam, listParams, paginate } from "../wire/list.ts";
 import type { Route } from "../wire/route.ts";
 import { ok } from "../wire/route.ts";
 import { any, obj, oneOf, readString, str } from "../wire/schema.ts";
@@ -48,6 +49,18 @@ export const invoiceRoutes: Route[] = [
       const list = paginate(matching, p, "/v1/invoices", "invoice");
       const expand = expansions(p, EXPANDABLE, true);
       return ok({ ...list, data: list.data.map((i) => render(ctx.store, i, expand)) });
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/invoices/:id",
+    schema: obj(expandParam),
+    check: (p) => void expansions(p, EXPANDABLE),
+    execute(p, ctx) {
+      const id = ctx.pathParams.id ?? "";
+      const invoice = ctx.store.invoices.get(id);
+      if (!invoice) throw resourceMissing("invoice", id, "id");
+      return ok(render(ctx.store, invoice, expansions(p, EXPANDABLE)));
     },
   },
 ];

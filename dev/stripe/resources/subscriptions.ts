@@ -1,9 +1,10 @@
-// GET /v1/subscriptions. Subscriptions are made by the seed, the hosted portal and
-// /__control/simulate, not through this API.
+// GET /v1/subscriptions and /v1/subscriptions/:id. Subscriptions are made by the seed, the
+// hosted portal and /__control/simulate, not through this API.
 import { matchesStatus } from "../objects/subscription.ts";
 import type { Store, SubscriptionObject } from "../state/types.ts";
+import { resourceMissing } from "../wire/errors.ts";
 import { expansions } from "../wire/expand.ts";
-import { listParams, paginate } from "../wire/list.ts";
+import { expandParam, listParams, paginate } from "../wire/list.ts";
 import type { Route } from "../wire/route.ts";
 import { ok } from "../wire/route.ts";
 import { any, obj, oneOf, readString, str } from "../wire/schema.ts";
@@ -58,6 +59,18 @@ export const subscriptionRoutes: Route[] = [
       const list = paginate(matching, p, "/v1/subscriptions", "subscription");
       const expand = expansions(p, EXPANDABLE, true);
       return ok({ ...list, data: list.data.map((s) => render(ctx.store, s, expand)) });
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/subscriptions/:id",
+    schema: obj(expandParam),
+    check: (p) => void expansions(p, EXPANDABLE),
+    execute(p, ctx) {
+      const id = ctx.pathParams.id ?? "";
+      const subscription = ctx.store.subscriptions.get(id);
+      if (!subscription) throw resourceMissing("subscription", id, "id");
+      return ok(render(ctx.store, subscription, expansions(p, EXPANDABLE)));
     },
   },
 ];

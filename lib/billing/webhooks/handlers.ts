@@ -9,15 +9,46 @@ import {
   writePaymentMethod,
   writeSubscription,
 } from "@/lib/billing/billing-store";
+import { eventVersion, type Version, type WriteResult } from "@/lib/billing/versions";
 
+/**
+ * Every event type the app acts on: the switch below must handle exactly these (the compiler
+ * checks both ways), and the doctor requires the webhook endpoint to be subscribed to them.
+ */
+export const HANDLED_EVENT_TYPES = [
+  "customer.updated",
+  "customer.deleted",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "customer.subscription.trial_will_end",
+  "invoice.paid",
+  "invoice.payment_failed",
+  "invoice.finalized",
+  "payment_method.attached",
+  "payment_method.detached",
+] as const satisfies readonly Stripe.Event.Type[];
+
+type HandledEvent = Extract<Stripe.Event, { type: (typeof HANDLED_EVENT_TYPES)[number] }>;
+const isHandled = (event: Stripe.Event): event is HandledEvent =>
+  (HANDLED_EVENT_TYPES as readonly string[]).includes(event.type);
+
+/** What is recorded in stripe_events.outcome. */
 export type EventOutcome = "applied" | "ignored" | "stale" | "flagged";
 type Tx = postgres.TransactionSql;
-type Handled = { outcome: EventOutcome; detail?: string };
+/** "tie": the row was written at this event's second; apply-event.ts settles it by asking Stripe. */
+export type Handled = { outcome: EventOutcome | "tie"; detail?: string };
 
 const customerIdOf = (c: string | { id: string } | null | undefined) =>
   c == null ? null : typeof c === "string" ? c : c.id;
-const written = (ok: boolean): Handled =>
-  ok ? { outcome: "applied" } : { outcome: "stale", detail: "a newer event already wrote this object" };
+const written = (result: WriteResult): Handled =>
+  result === "written"
+    ? { outcome: "applied" }
+    : result === "tie"
+      ? { outcome: "tie" }
+      : { outcome: "stale", detail: "a newer event already wrote this object" };
 
 /**
  * The customer this event is about must be linked to a company, and if the object carries a
@@ -40,8 +71,13 @@ async function resolveCompany(
   return { companyId };
 }
 
-export async function handleEvent(tx: Tx, event: Stripe.Event): Promise<Handled> {
-  const at = new Date(event.created * 1000);
+/** Writes what `event` says, versioned by its `created` unless `at` says otherwise (a re-read). */
+export async function handleEvent(
+  tx: Tx,
+  event: Stripe.Event,
+  at: Version = eventVersion(event.created),
+): Promise<Handled> {
+  if (!isHandled(event)) return { outcome: "ignored", detail: "event type not handled" };
   switch (event.type) {
     case "customer.updated":
     case "customer.deleted": {
@@ -74,15 +110,16 @@ export async function handleEvent(tx: Tx, event: Stripe.Event): Promise<Handled>
     case "payment_method.attached":
     case "payment_method.detached": {
       const pm = event.data.object;
-      // A detached payment method no longer names its customer; find it by what we stored.
+      // A detached payment method names no customer (in the event and when read again): find
+      // its company by what we stored.
       const customerId = customerIdOf(pm.customer);
       const companyId = customerId
         ? await companyForCustomer(tx, customerId)
         : await companyForPaymentMethod(tx, pm.id);
       if (!companyId) return { outcome: "ignored", detail: `payment method ${pm.id} has no linked company` };
-      return written(await writePaymentMethod(tx, companyId, pm, event.type === "payment_method.detached", at));
+      return written(await writePaymentMethod(tx, companyId, pm, pm.customer == null, at));
     }
     default:
-      return { outcome: "ignored", detail: "event type not handled" };
+      return event satisfies never;
   }
 }

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import Stripe from "stripe";
 import { env } from "@/lib/env";
-import { failure, statusOf, type BillingFailure } from "@/lib/billing/errors";
+import { failure, statusOf, UnavailableError, type BillingFailure } from "@/lib/billing/errors";
 import { applyStripeEvent } from "@/lib/billing/webhooks/apply-event";
 import { errorFields, log } from "@/lib/log";
 import { stripe } from "@/lib/stripe";
@@ -28,9 +28,9 @@ export async function POST(request: Request) {
     const result = await applyStripeEvent(event);
     return NextResponse.json({ received: true, ...result });
   } catch (err) {
-    // Nothing was written (one transaction); a 500 makes Stripe deliver the event again.
+    // Nothing was written (one transaction); a 5xx makes Stripe deliver the event again.
     log.error("webhook.apply_failed", { eventId: event.id, type: event.type, ...errorFields(err) });
-    return fail(failure("internal"));
+    return fail(failure(err instanceof UnavailableError ? err.code : "internal"));
   }
 }
 

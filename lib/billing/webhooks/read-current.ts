@@ -1,0 +1,41 @@
+import "server-only";
+import Stripe from "stripe";
+import { UnavailableError } from "@/lib/billing/errors";
+import { failureFromStripe } from "@/lib/billing/stripe-errors";
+import { stripe } from "@/lib/stripe";
+
+// Settling a tie happens inside a webhook delivery, which Stripe gives up on after a while:
+// one bounded read, not the client's default budget of three 10 s attempts.
+const READ_OPTIONS = { timeout: 5000, maxNetworkRetries: 1 };
+
+export type ObjectRef = { object: string; id: string };
+
+/**
+ * The object an event is about, as Stripe has it now (the same API version as events, so the
+ * handlers read it like a snapshot). A customer Stripe no longer has comes back as its
+ * tombstone; anything else it no longer has is null. A Stripe that is down or slow is an
+ * UnavailableError, so the delivery is answered 503 and Stripe sends it again.
+ */
+export async function readCurrent(ref: ObjectRef): Promise<unknown> {
+  const client = stripe();
+  try {
+    switch (ref.object) {
+      case "subscription":
+        return await client.subscriptions.retrieve(ref.id, {}, READ_OPTIONS);
+      case "customer":
+        return await client.customers.retrieve(ref.id, {}, READ_OPTIONS);
+      case "invoice":
+        return await client.invoices.retrieve(ref.id, {}, READ_OPTIONS);
+      case "payment_method":
+        return await client.paymentMethods.retrieve(ref.id, {}, READ_OPTIONS);
+      default:
+        throw new Error(`no way to read a ${ref.object} again`);
+    }
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing")
+      return ref.object === "customer" ? { id: ref.id, object: "customer", deleted: true } : null;
+    if (failureFromStripe(err).code === "stripe_unavailable")
+      throw new UnavailableError("stripe_unavailable", { cause: err });
+    throw err;
+  }
+}

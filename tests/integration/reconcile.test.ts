@@ -1,0 +1,170 @@
+// Reconcile against a real PostgreSQL and the Stripe stand-in: a company whose events were
+// dropped is repaired, what changed is reported, fresh companies cost no Stripe call, and the
+// cron route takes only Vercel's Authorization: Bearer <CRON_SECRET>.
+import postgres from "postgres";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { migrate } from "../../dev/migrate.ts";
+import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
+import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
+import { freePort } from "./free-port.ts";
+import { stripeControl } from "./stripe-stand-in.ts";
+import { setTestEnv } from "./test-env.ts";
+
+const ACME = "22222222-2222-4222-8222-000000000001";
+const CRON_SECRET = "cron_secret_for_integration_tests_0001";
+
+let pg: RunningPostgres;
+let standIn: StripeStandIn;
+let control: ReturnType<typeof stripeControl>;
+let sql: postgres.Sql;
+let reconcile: typeof import("@/lib/billing/reconcile");
+let GET: (request: Request) => Promise<Response>;
+
+beforeAll(async () => {
+  pg = await startEmbeddedPostgres({ port: await freePort() });
+  await migrate(pg.url, { seed: true });
+  standIn = await startStripeStandIn({
+    port: 0,
+    // The key setTestEnv gives the app.
+    apiKey: "sk_test_integration_tests",
+    seed: {
+      customers: [
+        {
+          id: "cus_AcmeDemo000001",
+          name: "Acme Inc",
+          metadata: { company_id: ACME },
+          subscription: { price: "price_pro_monthly" },
+          paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
+          invoices: 2,
+        },
+        { id: "cus_GlobexDemo0001", name: "Globex Corp", subscription: { price: "price_starter_monthly" } },
+        { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
+      ],
+    },
+  });
+  control = stripeControl(standIn.url);
+  setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_MAX_NETWORK_RETRIES: "0", CRON_SECRET });
+  reconcile = await import("@/lib/billing/reconcile");
+  ({ GET } = await import("@/app/api/cron/reconcile/route"));
+  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await (await import("@/lib/db")).db().end();
+  await standIn?.close();
+  await pg?.stop();
+});
+
+beforeEach(() => control.reset());
+
+/** As if nothing had been heard of every linked company for two days. */
+const ageAll = () =>
+  Promise.all([
+    sql`update public.billing_customers set synced_at = now() - interval '2 days'`,
+    sql`update public.billing_subscriptions set synced_at = now() - interval '2 days'`,
+  ]);
+
+describe("reconcileBilling", () => {
+  test("first run: every linked company is read; deleted customers cost one call, live ones three", async () => {
+    const report = await reconcile.reconcileBilling({ staleAfterMinutes: 1440, replay: false });
+    expect(report.companies.map((c) => [c.name, c.outcome])).toEqual([
+      ["Acme Inc", "changed"],
+      ["Globex Corp", "changed"],
+      ["Umbrella Ltd", "changed"],
+    ]);
+    expect(report.companies[2]!.changes).toContainEqual({
+      field: "customer",
+      before: "not read yet",
+      after: "deleted in Stripe",
+    });
+    expect(await control.calls()).toEqual({
+      "GET /v1/customers/:id": 3,
+      "GET /v1/subscriptions": 2,
+      "GET /v1/invoices": 2,
+    });
+  });
+
+  test("companies read within the threshold are left alone: no Stripe call", async () => {
+    const report = await reconcile.reconcileBilling({ staleAfterMinutes: 1440, replay: false });
+    expect(report).toEqual({ replay: null, companies: [], deferred: 0 });
+    expect(await control.calls()).toEqual({});
+  });
+
+  test("a company whose events were dropped is repaired, and the change is reported", async () => {
+    await control.simulate("cus_AcmeDemo000001", "payment_failed"); // no webhook endpoint: nothing delivered
+    await ageAll();
+    await sql`update public.billing_subscriptions set synced_at = now() - interval '3 days' where company_id = ${ACME}`;
+    await sql`update public.billing_customers set synced_at = now() - interval '3 days' where company_id = ${ACME}`;
+    await control.reset();
+    // One company a run: the longest unread goes first, the others wait for the next run.
+    const report = await reconcile.reconcileBilling({ staleAfterMinutes: 1440, replay: false, maxCompanies: 1 });
+    expect(report.deferred).toBe(2);
+    const [acme] = report.companies;
+    expect(acme).toMatchObject({ name: "Acme Inc", outcome: "changed" });
+    expect(acme!.changes).toEqual(
+      expect.arrayContaining([
+        { field: "status", before: "active", after: "past_due" },
+        { field: "invoices", before: "2", after: "3" },
+      ]),
+    );
+    expect((await sql`select status from public.billing_subscriptions where company_id = ${ACME}`)[0]?.status).toBe(
+      "past_due",
+    );
+    expect(await control.calls()).toEqual({
+      "GET /v1/customers/:id": 1,
+      "GET /v1/subscriptions": 1,
+      "GET /v1/invoices": 1,
+    });
+  });
+
+  test.todo(
+    "replays events Stripe failed to deliver through the webhook's path, oldest first (needs the stand-in's " +
+      "events.list delivery_success filter and a way to mark deliveries failed: the follow-up task)",
+  );
+});
+
+describe("GET /api/cron/reconcile", () => {
+  const call = (authorization?: string) =>
+    GET(
+      new Request("http://localhost/api/cron/reconcile", {
+        headers: authorization === undefined ? {} : { authorization },
+      }),
+    );
+
+  test.each([
+    ["no Authorization", undefined],
+    ["a wrong secret", "Bearer cron_secret_for_integration_tests_0002"],
+    ["the secret without Bearer", CRON_SECRET],
+    ["a prefix of the secret", `Bearer ${CRON_SECRET.slice(0, -1)}`],
+  ])("%s: 401 unauthenticated, and nothing runs", async (_, authorization) => {
+    const res = await call(authorization);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ code: "unauthenticated", error: expect.stringContaining("CRON_SECRET") });
+    expect(await control.calls()).toEqual({});
+  });
+
+  test("Vercel's request runs it and answers the report", async () => {
+    await ageAll();
+    await control.reset();
+    const res = await call(`Bearer ${CRON_SECRET}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { replay: { listed: number }; companies: { outcome: string }[] };
+    // The stand-in ignores delivery_success today, so replay lists every event; a replayed one may
+    // freshen a company, which is then not read again.
+    expect(body.replay.listed).toBeGreaterThan(0);
+    expect(body.companies.length).toBeGreaterThan(0);
+    expect(body.companies.every((c) => c.outcome === "unchanged")).toBe(true);
+    expect((await control.calls())["GET /v1/customers/:id"]).toBe(body.companies.length);
+  });
+
+  test("Stripe failing for a company: 503 stripe_unavailable, with the report", async () => {
+    await ageAll();
+    await control.fault({ path: "/v1/customers/:id", mode: "status", status: 500, count: 10 });
+    const res = await call(`Bearer ${CRON_SECRET}`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { code: string; companies: { outcome: string; error?: string }[] };
+    expect(body.code).toBe("stripe_unavailable");
+    expect(body.companies.every((c) => c.outcome === "failed" && c.error === "stripe_unavailable")).toBe(true);
+  });
+});
