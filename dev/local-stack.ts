@@ -22,6 +22,14 @@ export const LOCAL_WEBHOOK_EVENTS = [
   "invoice.finalized",
   "payment_method.attached",
   "payment_method.detached",
+  "customer.created",
+  "checkout.session.completed",
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "price.created",
+  "price.updated",
+  "price.deleted",
 ];
 
 export type LocalPorts = { app: number; postgres: number; auth: number; stripe: number };

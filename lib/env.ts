@@ -7,6 +7,15 @@ import { z } from "zod";
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
 
+const list = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+const PLAN_PRICE = /^[A-Za-z0-9_.:-]{1,200}$/;
+const flag = () =>
+  z.preprocess(emptyAsUndefined, z.enum(["true", "false"], { error: "must be true or false" }).optional());
+
 const origin = z.string().refine((v) => {
   try {
     const u = new URL(v);
@@ -94,6 +103,17 @@ const schema = z
         .max(43200)
         .default(1440),
     ),
+    // Subscribe (Stripe Checkout)
+    STRIPE_PLAN_PRICES: optional(
+      z
+        .string()
+        .refine(
+          (v) => list(v).every((item) => PLAN_PRICE.test(item)),
+          "must be price ids (price_…) or lookup keys, comma-separated (letters, digits, _ . : -), or unset to offer every active recurring price",
+        ),
+    ),
+    STRIPE_CHECKOUT_AUTOMATIC_TAX: flag(),
+    STRIPE_CHECKOUT_TAX_ID_COLLECTION: flag(),
   })
   .superRefine((v, ctx) => {
     if (!v.DATABASE_URL && !v.POSTGRES_URL)
@@ -145,6 +165,10 @@ export type ServerEnv = {
   debug: boolean;
   cronSecret: string | undefined;
   reconcileStaleAfterMinutes: number;
+  /** STRIPE_PLAN_PRICES: the only price ids or lookup keys offered as plans; undefined offers all. */
+  planPrices: readonly string[] | undefined;
+  checkoutAutomaticTax: boolean;
+  checkoutTaxIdCollection: boolean;
 };
 
 export class EnvError extends Error {}
@@ -181,6 +205,9 @@ export function parseEnv(source: Record<string, string | undefined>): ServerEnv 
     debug: v.DEBUG === "true" || v.DEBUG === "1",
     cronSecret: v.CRON_SECRET,
     reconcileStaleAfterMinutes: v.RECONCILE_STALE_AFTER_MINUTES,
+    planPrices: list(v.STRIPE_PLAN_PRICES).length ? list(v.STRIPE_PLAN_PRICES) : undefined,
+    checkoutAutomaticTax: v.STRIPE_CHECKOUT_AUTOMATIC_TAX === "true",
+    checkoutTaxIdCollection: v.STRIPE_CHECKOUT_TAX_ID_COLLECTION === "true",
   };
 }
 

@@ -7,10 +7,21 @@ const envFile = path.join(import.meta.dirname, "..", ".env.local");
 if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const { linkedCompanies, syncCompanyBilling } = await import("@/lib/billing/sync");
+const { syncCatalog } = await import("@/lib/billing/catalog-sync");
 const { db } = await import("@/lib/db");
 
 let failed = 0;
+let planSyncFailed = false;
 try {
+  try {
+    const c = await syncCatalog();
+    console.log(
+      `synced plans: ${c.prices} active recurring prices of ${c.products} products; ${c.deactivated} taken off offer`,
+    );
+  } catch (err) {
+    planSyncFailed = true;
+    console.error(`failed plans: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const companies = await linkedCompanies();
   const products = new Map();
   for (const company of companies) {
@@ -32,4 +43,4 @@ try {
 } finally {
   await db().end();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed || planSyncFailed ? 1 : 0);

@@ -4,6 +4,7 @@ import type { CompanySummary } from "@/lib/billing/queries";
 import { AuditList } from "./audit-list";
 import { BillingStatus } from "./billing-status";
 import { ManageBillingForm } from "./manage-billing-form";
+import { PlanPicker } from "./plan-picker";
 import { SyncState } from "./sync-state";
 
 const roleNames = { owner: "Owner", admin: "Admin", billing: "Billing manager", member: "Member" } as const;
@@ -17,6 +18,11 @@ export function CompanyBilling({ company }: { company: CompanySummary }) {
   };
   const pastDue = company.subscription?.status === "past_due" || company.subscription?.status === "unpaid";
   const portal = manager && company.hasBillingAccount;
+  const plansShown = !company.hasLiveSubscription && company.plans.length > 0;
+  const managersCan =
+    [plansShown && "choose a plan", company.hasBillingAccount && "open the billing portal"]
+      .filter(Boolean)
+      .join(" or ") || "manage billing";
   return (
     <section
       aria-labelledby="company-name"
@@ -93,6 +99,7 @@ export function CompanyBilling({ company }: { company: CompanySummary }) {
           )}
         </div>
       )}
+      {plansShown && <PlanPicker company={company} />}
       {manager && !company.hasBillingAccount && (
         <p
           role="note"
@@ -105,7 +112,7 @@ export function CompanyBilling({ company }: { company: CompanySummary }) {
       {!manager && (
         <div role="note" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           <p>
-            Only owners, admins and billing managers can open the billing portal. You are a member of {company.name}.
+            Only owners, admins and billing managers can {managersCan}. You are a member of {company.name}.
           </p>
           {company.contacts.length > 0 && (
             <p className="mt-1">

@@ -2,19 +2,28 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentClaims } from "@/lib/auth";
 import { failure } from "@/lib/billing/errors";
+import { checkoutReturn } from "@/lib/billing/checkout-return";
 import { companiesForUser, type CompanySummary } from "@/lib/billing/queries";
 import { signOut } from "@/app/login/actions";
 import { ErrorAlert } from "./error-alert";
+import { CheckoutNotice } from "./checkout-notice";
 import { CompanyBilling } from "./company-billing";
 
 export default async function BillingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ company?: string | string[] }>;
+  searchParams: Promise<{
+    company?: string | string[];
+    checkout_session?: string | string[];
+    checkout?: string | string[];
+  }>;
 }) {
   const claims = await currentClaims();
   if (!claims) redirect("/login?next=/billing");
-  const { company: wanted } = await searchParams;
+  const params = await searchParams;
+  const { company: wanted } = params;
+  // Back from Stripe Checkout: the subscription is recorded before the page reads the database.
+  const checkoutResult = await checkoutReturn(claims, params);
   const companies = await companiesForUser(claims);
   const selected =
     typeof wanted === "string"
@@ -35,6 +44,7 @@ export default async function BillingPage({
         </form>
       </header>
 
+      {checkoutResult && <CheckoutNotice result={checkoutResult} />}
       {companies.length === 0 && (
         <p className="text-slate-700">You don&apos;t belong to any company yet, so there is no billing to manage.</p>
       )}

@@ -9,10 +9,16 @@ import { asVersion, versionDate, type Version, type WriteResult } from "@/lib/bi
 // left alone too, for the caller to settle by reading the object from Stripe.
 
 type Tx = postgres.TransactionSql;
-type Table = "billing_customers" | "billing_subscriptions" | "billing_invoices" | "billing_payment_methods";
+type Table =
+  | "billing_customers"
+  | "billing_subscriptions"
+  | "billing_invoices"
+  | "billing_payment_methods"
+  | "billing_products"
+  | "billing_prices";
 
 /** Why an upsert that returned no row wrote nothing. One more statement, only then. */
-async function result(tx: Tx, rows: readonly unknown[], table: Table, key: string, id: string, v: Version) {
+export async function result(tx: Tx, rows: readonly unknown[], table: Table, key: string, id: string, v: Version) {
   if (rows.length > 0) return "written" satisfies WriteResult;
   if (v.fetched) return "stale" satisfies WriteResult;
   const [row] = await tx<
@@ -50,13 +56,17 @@ export async function writeCustomer(
   return result(tx, rows, "billing_customers", "company_id", companyId, v);
 }
 
-function planName(price: Stripe.Price | undefined): string | null {
-  if (!price) return null;
-  const product =
-    typeof price.product === "object" && price.product && !("deleted" in price.product && price.product.deleted)
-      ? (price.product as Stripe.Product)
-      : null;
-  return price.nickname ?? product?.name ?? price.lookup_key ?? price.id;
+// The plan's name: the price's nickname, else its product's name (expanded, or from the plan
+// catalog, since events never expand it), else the lookup key or the price id.
+function planNameParts(price: Stripe.Price | undefined) {
+  if (!price) return { named: null, productId: null, fallback: null };
+  const product = typeof price.product === "object" && price.product ? price.product : null;
+  const productName = product && !("deleted" in product && product.deleted) ? (product as Stripe.Product).name : null;
+  return {
+    named: price.nickname ?? productName,
+    productId: typeof price.product === "string" ? price.product : (product?.id ?? null),
+    fallback: price.lookup_key ?? price.id,
+  };
 }
 
 export async function writeSubscription(
@@ -68,17 +78,23 @@ export async function writeSubscription(
   const v = asVersion(at);
   const item = sub.items?.data?.[0];
   const price = item?.price;
+  const name = planNameParts(price);
   const rows = await tx`
     insert into public.billing_subscriptions (stripe_subscription_id, company_id, status, plan_name, price_id, amount, currency, interval,
-      current_period_end, cancel_at_period_end, cancel_at, canceled_at, trial_end, stripe_created_at, stripe_event_at, synced_at)
-    values (${sub.id}, ${companyId}, ${sub.status}, ${planName(price)}, ${price?.id ?? null}, ${price?.unit_amount ?? null},
+      current_period_end, cancel_at_period_end, cancel_at, canceled_at, trial_end, default_payment_method_id, stripe_created_at,
+      stripe_event_at, synced_at)
+    values (${sub.id}, ${companyId}, ${sub.status},
+      coalesce(${name.named}::text, (select p.name from public.billing_products p where p.stripe_product_id = ${name.productId}), ${name.fallback}::text),
+      ${price?.id ?? null}, ${price?.unit_amount ?? null},
       ${price?.currency ?? sub.currency ?? null}, ${price?.recurring?.interval ?? null}, ${ts(item?.current_period_end)},
-      ${sub.cancel_at_period_end}, ${ts(sub.cancel_at)}, ${ts(sub.canceled_at)}, ${ts(sub.trial_end)}, ${ts(sub.created)}, ${versionDate(v)}, now())
+      ${sub.cancel_at_period_end}, ${ts(sub.cancel_at)}, ${ts(sub.canceled_at)}, ${ts(sub.trial_end)}, ${idOf(sub.default_payment_method)},
+      ${ts(sub.created)}, ${versionDate(v)}, now())
     on conflict (stripe_subscription_id) do update set company_id = excluded.company_id, status = excluded.status,
       plan_name = excluded.plan_name, price_id = excluded.price_id, amount = excluded.amount, currency = excluded.currency,
       interval = excluded.interval, current_period_end = excluded.current_period_end,
       cancel_at_period_end = excluded.cancel_at_period_end, cancel_at = excluded.cancel_at, canceled_at = excluded.canceled_at,
-      trial_end = excluded.trial_end, stripe_event_at = excluded.stripe_event_at, synced_at = now()
+      trial_end = excluded.trial_end, default_payment_method_id = excluded.default_payment_method_id,
+      stripe_event_at = excluded.stripe_event_at, synced_at = now()
     where public.billing_subscriptions.stripe_event_at < excluded.stripe_event_at
        or (${v.fetched} and public.billing_subscriptions.stripe_event_at = excluded.stripe_event_at)
     returning stripe_subscription_id`;
@@ -133,4 +149,25 @@ export async function companyForPaymentMethod(tx: Tx, paymentMethodId: string): 
     { company_id: string }[]
   >`select company_id from public.billing_payment_methods where stripe_payment_method_id = ${paymentMethodId}`;
   return row?.company_id ?? null;
+}
+
+/**
+ * Links the company to this customer if it has none yet; answers the customer it is linked to
+ * afterwards, which differs from `customerId` when the company already has another one.
+ */
+export async function linkCompanyCustomer(tx: Tx, companyId: string, customerId: string): Promise<string | null> {
+  const [row] = await tx<
+    { linked: string | null }[]
+  >`select private.link_company_customer(${companyId}, ${customerId}) as linked`;
+  return row?.linked ?? null;
+}
+
+export async function hasSubscription(tx: Tx, subscriptionId: string): Promise<boolean> {
+  const rows = await tx`select 1 from public.billing_subscriptions where stripe_subscription_id = ${subscriptionId}`;
+  return rows.length > 0;
+}
+
+export async function companyExists(tx: Tx, companyId: string): Promise<boolean> {
+  const rows = await tx`select 1 from public.companies where id = ${companyId}`;
+  return rows.length > 0;
 }

@@ -27,6 +27,15 @@ export const billingErrors = {
     message: "That return address isn't allowed. Use a path on this app or one of its allowed origins.",
   },
   invalid_request: { status: 400, message: "The request was not understood." },
+  plan_not_found: {
+    status: 404,
+    message: "That plan isn't on offer. Choose one of the plans listed on the billing page.",
+  },
+  checkout_in_progress: {
+    status: 409,
+    message:
+      "Someone else in your company started a subscription at the same moment. Wait a minute, reload the billing page and check before trying again.",
+  },
   rate_limited: {
     status: 429,
     message: "Too many portal sessions were opened just now. Please wait a minute and try again.",
@@ -62,11 +71,15 @@ export function statusOf(code: BillingErrorCode): number {
   return billingErrors[code].status;
 }
 
-export function rateLimited(retryAfterSeconds: number, limit: number): BillingFailure {
+export function rateLimited(
+  retryAfterSeconds: number,
+  limit: number,
+  what = "The billing portal was opened",
+): BillingFailure {
   const wait = retryAfterSeconds === 1 ? "1 second" : `${retryAfterSeconds} seconds`;
   return {
     code: "rate_limited",
-    message: `The billing portal was opened ${limit} times in the last minute. Please try again in ${wait}.`,
+    message: `${what} ${limit} times in the last minute. Please try again in ${wait}.`,
     retryAfterSeconds,
   };
 }

@@ -5,7 +5,8 @@ import type { PortalFlow } from "@/lib/billing/input";
 
 export type SubscriptionOnFile = { id: string | null; status: string | null; cancelAtPeriodEnd: boolean | null };
 
-const LIVE = ["active", "trialing", "past_due", "unpaid", "paused"];
+// A company's one subscription: keep in step with private.is_live_subscription (SQL).
+export const LIVE = ["active", "trialing", "past_due", "unpaid", "paused"];
 
 /** Whether a deep link applies to this subscription; the page and the server agree on it. */
 export function flowApplies(flow: PortalFlow, sub: SubscriptionOnFile): boolean {

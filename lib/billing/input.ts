@@ -17,7 +17,7 @@ const portalInput = z.strictObject({
   flow: z.enum(PORTAL_FLOWS, { error: `flow must be one of: ${PORTAL_FLOWS.join(", ")}.` }).optional(),
 });
 
-const CUSTOMER_KEYS = ["customerId", "customer_id", "customer", "stripeCustomerId"];
+export const CUSTOMER_KEYS = ["customerId", "customer_id", "customer", "stripeCustomerId"];
 
 export function parsePortalInput(
   raw: unknown,

@@ -1,6 +1,8 @@
 import "server-only";
 import type { Claims } from "@/lib/auth";
 import { asUser } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { OfferedPrice } from "@/lib/billing/plans";
 
 export type CompanyRole = "owner" | "admin" | "billing" | "member";
 
@@ -103,11 +105,16 @@ export type CompanySummary = {
   invoices: InvoiceSummary[];
   /** Recent portal attempts: row level security returns them to owners and admins only. */
   audit: AuditEntry[];
+  /** Active, trialing, past_due, unpaid or paused (private.is_live_subscription): no second one. */
+  hasLiveSubscription: boolean;
+  /** The prices on offer (private.offered_plans), only while there is no live subscription. */
+  plans: OfferedPrice[];
 };
 
 /**
  * What the billing page shows, from the database alone (no Stripe call on a page view): every
- * company of the caller, whom to ask about billing, and where each company stands.
+ * company of the caller, whom to ask about billing, where each company stands, and the plans it
+ * can choose while it has no live subscription.
  */
 export function companiesForUser(claims: Claims) {
   return asUser<CompanySummary>(
@@ -129,7 +136,11 @@ export function companiesForUser(claims: Claims) {
                order by (s.status = 'canceled'), s.stripe_created_at desc limit 1) as subscription,
             (select json_build_object('brand', p.brand, 'last4', p.last4, 'expMonth', p.exp_month, 'expYear', p.exp_year)
                from public.billing_payment_methods p
-               where p.company_id = c.id and not p.detached and p.stripe_payment_method_id = bc.default_payment_method_id) as card,
+               where p.company_id = c.id and not p.detached and p.stripe_payment_method_id = coalesce(
+                 (select s.default_payment_method_id from public.billing_subscriptions s
+                  where s.company_id = c.id and private.is_live_subscription(s.status)
+                  order by s.stripe_created_at desc limit 1),
+                 bc.default_payment_method_id)) as card,
             coalesce((select json_agg(i order by i."createdAt" desc) from (
                select stripe_invoice_id as id, number, status, amount_due::float8 as "amountDue", amount_paid::float8 as "amountPaid",
                       currency, hosted_invoice_url as "hostedInvoiceUrl", stripe_created_at as "createdAt"
@@ -137,11 +148,22 @@ export function companiesForUser(claims: Claims) {
             coalesce((select json_agg(a order by a."createdAt" desc) from (
                select u.email, pa.outcome, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
                from public.portal_audit pa left join private.member_emails(c.id) u on u.user_id = pa.user_id
-               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit
+               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit,
+            live.live as "hasLiveSubscription",
+            case when live.live then '[]'::json else coalesce((select json_agg(json_build_object(
+                      'priceId', o.price_id, 'productId', o.product_id, 'productName', o.product_name,
+                      'description', o.description, 'features', o.features, 'amount', o.amount::float8,
+                      'currency', o.currency, 'interval', o.interval, 'intervalCount', o.interval_count,
+                      'trialDays', o.trial_days))
+               from private.offered_plans(string_to_array(nullif(current_setting('app.plan_prices'), ''), ',')) o), '[]'::json)
+            end as plans
      from public.company_members m
      join public.companies c on c.id = m.company_id
      left join public.billing_customers bc on bc.company_id = c.id
+     cross join lateral (select exists (select 1 from public.billing_subscriptions s
+                                        where s.company_id = c.id and private.is_live_subscription(s.status)) as live) live
      where m.user_id = (select auth.uid())
      order by c.name`,
+    { plan_prices: env().planPrices?.join(",") ?? null },
   );
 }

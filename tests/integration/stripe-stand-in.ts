@@ -20,7 +20,7 @@ export function stripeControl(baseUrl: string) {
   return {
     /** Calls received since the last reset, by route: `{ "GET /v1/customers/:id": 2 }`. */
     calls: async () => (await call("GET", "counters")).calls as Record<string, number>,
-    /** Zeroes the counters and drops queued faults (POST /__control/reset would put all back to its start). */
+    /** Zeroes the counters and drops queued faults; the stand-in's objects stay. */
     reset: async () => {
       await call("DELETE", "counters");
       await call("DELETE", "faults");

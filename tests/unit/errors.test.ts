@@ -21,6 +21,8 @@ describe("the one list of codes", () => {
       portal_not_configured: 503,
       invalid_return_url: 400,
       invalid_request: 400,
+      plan_not_found: 404,
+      checkout_in_progress: 409,
       rate_limited: 429,
       stripe_unavailable: 503,
       database_unavailable: 503,

@@ -77,6 +77,9 @@ const PRICES = new Map<string, PriceObject>(PLANS.map((p) => [p.price, price(p)]
 // Copies, so nothing that holds a price (an item, an event) can change the catalog.
 const copy = <T>(value: T | undefined) => (value === undefined ? undefined : structuredClone(value));
 export const findPrice = (id: string) => copy(PRICES.get(id));
+export const findProduct = (id: string) => copy(PRODUCTS.get(id));
+// Every price, the archived one too, in the plans' order.
+export const allPrices = (): PriceObject[] => [...PRICES.values()].map((p) => structuredClone(p));
 // The prices on offer, cheapest first, the order a plan picker shows them in.
 export const activePrices = (): PriceObject[] =>
   [...PRICES.values()].filter((p) => p.active).map((p) => structuredClone(p));

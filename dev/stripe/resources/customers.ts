@@ -1,5 +1,5 @@
-// /v1/customers: create (customer.created), retrieve (a deleted customer as its tombstone) and
-// delete, which cancels the customer's subscriptions first, each with its event.
+// /v1/customers: create (customer.created), list, retrieve (a deleted customer as its tombstone)
+// and delete, which cancels the customer's subscriptions first, each with its event.
 import { deletedCustomer, newCustomer } from "../objects/customer.ts";
 import type { Address, CustomerObject, Store } from "../state/types.ts";
 import { changeSubscription, subscriptionsOf } from "../billing/ops.ts";
@@ -7,7 +7,7 @@ import { nowSeconds, randomId } from "../objects/ids.ts";
 import { emit } from "../webhooks/emit.ts";
 import { resourceMissing } from "../wire/errors.ts";
 import { expansions } from "../wire/expand.ts";
-import { expandParam } from "../wire/list.ts";
+import { expandParam, listParams, paginate } from "../wire/list.ts";
 import type { Route } from "../wire/route.ts";
 import { ok } from "../wire/route.ts";
 import type { ParsedObject } from "../wire/schema.ts";
@@ -110,6 +110,22 @@ export const customerRoutes: Route[] = [
       ctx.store.customers.set(customer.id, { customer, deleted: false });
       emit(ctx.store, "customer.created", customer, { request: ctx.request });
       return ok(render(ctx.store, customer, expansions(p, EXPANDABLE)));
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/customers",
+    schema: obj({ created: any(), email: str(), test_clock: str(), ...listParams }),
+    check: (p) => void expansions(p, EXPANDABLE, true),
+    execute(p, ctx) {
+      const email = readString(p, "email");
+      const live = [...ctx.store.customers.values()]
+        .filter((e) => !e.deleted && (email === undefined || e.customer.email === email))
+        .map((e) => e.customer)
+        .reverse();
+      const list = paginate(live, p, "/v1/customers", "customer");
+      const expand = expansions(p, EXPANDABLE, true);
+      return ok({ ...list, data: list.data.map((c) => render(ctx.store, c, expand)) });
     },
   },
   {

@@ -4,7 +4,8 @@ import type Stripe from "stripe";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { tieVersion } from "@/lib/billing/versions";
-import { handleEvent, type EventOutcome, type Handled } from "@/lib/billing/webhooks/handlers";
+import { handleEvent } from "@/lib/billing/webhooks/handlers";
+import type { EventOutcome, Handled } from "@/lib/billing/webhooks/outcomes";
 import { readCurrent, type ObjectRef } from "@/lib/billing/webhooks/read-current";
 
 export type ApplyResult = { outcome: EventOutcome | "duplicate"; detail?: string };

@@ -9,7 +9,10 @@ import {
   writePaymentMethod,
   writeSubscription,
 } from "@/lib/billing/billing-store";
-import { eventVersion, type Version, type WriteResult } from "@/lib/billing/versions";
+import { eventVersion, type Version } from "@/lib/billing/versions";
+import { written, type Handled } from "@/lib/billing/webhooks/outcomes";
+import { writePrice, writeProduct } from "@/lib/billing/catalog-store";
+import { checkoutSessionCompleted, customerCreated } from "@/lib/billing/webhooks/checkout-events";
 
 /**
  * Every event type the app acts on: the switch below must handle exactly these (the compiler
@@ -29,26 +32,24 @@ export const HANDLED_EVENT_TYPES = [
   "invoice.finalized",
   "payment_method.attached",
   "payment_method.detached",
+  "customer.created",
+  "checkout.session.completed",
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "price.created",
+  "price.updated",
+  "price.deleted",
 ] as const satisfies readonly Stripe.Event.Type[];
 
 type HandledEvent = Extract<Stripe.Event, { type: (typeof HANDLED_EVENT_TYPES)[number] }>;
 const isHandled = (event: Stripe.Event): event is HandledEvent =>
   (HANDLED_EVENT_TYPES as readonly string[]).includes(event.type);
 
-/** What is recorded in stripe_events.outcome. */
-export type EventOutcome = "applied" | "ignored" | "stale" | "flagged";
 type Tx = postgres.TransactionSql;
-/** "tie": the row was written at this event's second; apply-event.ts settles it by asking Stripe. */
-export type Handled = { outcome: EventOutcome | "tie"; detail?: string };
 
 const customerIdOf = (c: string | { id: string } | null | undefined) =>
   c == null ? null : typeof c === "string" ? c : c.id;
-const written = (result: WriteResult): Handled =>
-  result === "written"
-    ? { outcome: "applied" }
-    : result === "tie"
-      ? { outcome: "tie" }
-      : { outcome: "stale", detail: "a newer event already wrote this object" };
 
 /**
  * The customer this event is about must be linked to a company, and if the object carries a
@@ -119,6 +120,18 @@ export async function handleEvent(
       if (!companyId) return { outcome: "ignored", detail: `payment method ${pm.id} has no linked company` };
       return written(await writePaymentMethod(tx, companyId, pm, pm.customer == null, at));
     }
+    case "customer.created":
+      return customerCreated(tx, event.data.object, at);
+    case "checkout.session.completed":
+      return checkoutSessionCompleted(tx, event.data.object);
+    case "product.created":
+    case "product.updated":
+    case "product.deleted":
+      return written(await writeProduct(tx, event.data.object, at, event.type === "product.deleted"));
+    case "price.created":
+    case "price.updated":
+    case "price.deleted":
+      return written(await writePrice(tx, event.data.object, at, event.type === "price.deleted"));
     default:
       return event satisfies never;
   }

@@ -12,8 +12,8 @@ export type ObjectRef = { object: string; id: string };
 
 /**
  * The object an event is about, as Stripe has it now (the same API version as events, so the
- * handlers read it like a snapshot). A customer Stripe no longer has comes back as its
- * tombstone; anything else it no longer has is null. A Stripe that is down or slow is an
+ * handlers read it like a snapshot). A customer, product or price Stripe no longer has comes
+ * back as its tombstone; anything else it no longer has is null. A Stripe that is down or slow is an
  * UnavailableError, so the delivery is answered 503 and Stripe sends it again.
  */
 export async function readCurrent(ref: ObjectRef): Promise<unknown> {
@@ -28,12 +28,18 @@ export async function readCurrent(ref: ObjectRef): Promise<unknown> {
         return await client.invoices.retrieve(ref.id, {}, READ_OPTIONS);
       case "payment_method":
         return await client.paymentMethods.retrieve(ref.id, {}, READ_OPTIONS);
+      case "product":
+        return await client.products.retrieve(ref.id, {}, READ_OPTIONS);
+      case "price":
+        return await client.prices.retrieve(ref.id, {}, READ_OPTIONS);
       default:
         throw new Error(`no way to read a ${ref.object} again`);
     }
   } catch (err) {
     if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === "resource_missing")
-      return ref.object === "customer" ? { id: ref.id, object: "customer", deleted: true } : null;
+      return ["customer", "product", "price"].includes(ref.object)
+        ? { id: ref.id, object: ref.object, deleted: true }
+        : null;
     if (failureFromStripe(err).code === "stripe_unavailable")
       throw new UnavailableError("stripe_unavailable", { cause: err });
     throw err;

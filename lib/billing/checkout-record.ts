@@ -1,0 +1,64 @@
+import "server-only";
+import type postgres from "postgres";
+import type Stripe from "stripe";
+import {
+  linkCompanyCustomer,
+  writeCustomer,
+  writeInvoice,
+  writePaymentMethod,
+  writeSubscription,
+} from "@/lib/billing/billing-store";
+import type { WriteResult } from "@/lib/billing/versions";
+
+type Tx = postgres.TransactionSql;
+
+export type Recorded = { outcome: "applied" | "stale" | "flagged"; detail?: string };
+
+const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
+
+/**
+ * The version of what Stripe just answered: the Date of its response, on Stripe's own clock
+ * like an event's `created`. An event created before it is older than the object we hold; one
+ * created later is applied. (Our own clock only if the header is missing.)
+ */
+export function stripeTime(response: { lastResponse?: { headers?: Record<string, string> } }): Date {
+  const date = Date.parse(response.lastResponse?.headers?.date ?? "");
+  return Number.isNaN(date) ? new Date() : new Date(date);
+}
+
+/**
+ * Writes what a completed Checkout Session made (customer link, subscription, its latest invoice
+ * and payment method, whatever of them is expanded) for `companyId`, versioned `at`. The
+ * caller has checked that the session is this company's. A company linked to another
+ * customer is flagged and nothing is written.
+ */
+export async function recordCheckoutSession(
+  tx: Tx,
+  companyId: string,
+  session: Stripe.Checkout.Session,
+  at: Date,
+): Promise<Recorded> {
+  const customerId = idOf(session.customer);
+  if (!customerId) return { outcome: "stale", detail: "the session has no customer" };
+  const linked = await linkCompanyCustomer(tx, companyId, customerId);
+  if (linked !== customerId)
+    return {
+      outcome: "flagged",
+      detail: `checkout session ${session.id} of customer ${customerId} names company ${companyId}, which is linked to ${linked}`,
+    };
+  const writes: Promise<WriteResult>[] = [];
+  if (typeof session.customer === "object" && session.customer)
+    writes.push(writeCustomer(tx, companyId, session.customer, at));
+  const sub = typeof session.subscription === "object" ? session.subscription : null;
+  if (sub) {
+    writes.push(writeSubscription(tx, companyId, sub, at));
+    if (typeof sub.latest_invoice === "object" && sub.latest_invoice)
+      writes.push(writeInvoice(tx, companyId, sub.latest_invoice, at));
+    if (typeof sub.default_payment_method === "object" && sub.default_payment_method)
+      writes.push(writePaymentMethod(tx, companyId, sub.default_payment_method, false, at));
+  }
+  // One transaction, one connection: postgres.js runs these in order.
+  // Versioned as a read from Stripe (never a tie): anything not written was newer already.
+  const applied = (await Promise.all(writes)).includes("written");
+  return applied ? { outcome: "applied" } : { outcome: "stale", detail: "nothing newer than what is recorded" };
+}

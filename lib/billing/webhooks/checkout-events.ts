@@ -1,0 +1,73 @@
+import "server-only";
+import type postgres from "postgres";
+import type Stripe from "stripe";
+import { stripe } from "@/lib/stripe";
+import {
+  companyExists,
+  companyForCustomer,
+  hasSubscription,
+  linkCompanyCustomer,
+  writeCustomer,
+} from "@/lib/billing/billing-store";
+import { recordCheckoutSession, stripeTime } from "@/lib/billing/checkout-record";
+import type { Version } from "@/lib/billing/versions";
+import { written, type Handled } from "@/lib/billing/webhooks/outcomes";
+
+type Tx = postgres.TransactionSql;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const companyIdIn = (value: string | null | undefined) => (value && UUID.test(value) ? value : null);
+
+/**
+ * A customer made for a company (metadata.company_id, as Subscribe creates them) links that
+ * company if it has no customer yet: the click that made it may have died before writing it,
+ * or this event may simply arrive first. A company linked to another customer is flagged.
+ */
+export async function customerCreated(tx: Tx, customer: Stripe.Customer, at: Version): Promise<Handled> {
+  const claimed = companyIdIn(customer.metadata?.company_id);
+  const companyId = claimed && (await companyExists(tx, claimed)) ? claimed : await companyForCustomer(tx, customer.id);
+  if (!companyId) return { outcome: "ignored", detail: `customer ${customer.id} names no company of ours` };
+  const linked = await linkCompanyCustomer(tx, companyId, customer.id);
+  if (linked !== customer.id)
+    return {
+      outcome: "flagged",
+      detail: `customer ${customer.id} names company ${companyId}, which is linked to ${linked}`,
+    };
+  return written(await writeCustomer(tx, companyId, customer, at));
+}
+
+/**
+ * A completed subscription Checkout: the company is the session's client_reference_id. If the
+ * return to the billing page already recorded the subscription there is nothing new; otherwise
+ * the subscription is read from Stripe (the event carries only its id) and recorded.
+ */
+export async function checkoutSessionCompleted(tx: Tx, session: Stripe.Checkout.Session): Promise<Handled> {
+  if (session.mode !== "subscription") return { outcome: "ignored", detail: "not a subscription checkout" };
+  const customerId = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+  const named = companyIdIn(session.client_reference_id);
+  const companyId =
+    named && (await companyExists(tx, named)) ? named : customerId ? await companyForCustomer(tx, customerId) : null;
+  if (!companyId || !customerId)
+    return { outcome: "ignored", detail: `checkout session ${session.id} names no company of ours` };
+  const claimed = session.metadata?.company_id;
+  if (claimed && claimed !== companyId)
+    return {
+      outcome: "flagged",
+      detail: `checkout session ${session.id} is for ${companyId} but its metadata names ${claimed}`,
+    };
+  const subscriptionId = typeof session.subscription === "string" ? session.subscription : session.subscription?.id;
+  if (subscriptionId && (await hasSubscription(tx, subscriptionId))) {
+    const linked = await linkCompanyCustomer(tx, companyId, customerId);
+    return linked === customerId
+      ? { outcome: "stale", detail: `subscription ${subscriptionId} is already recorded` }
+      : { outcome: "flagged", detail: `company ${companyId} is linked to ${linked}, not ${customerId}` };
+  }
+  const subscription = subscriptionId
+    ? await stripe().subscriptions.retrieve(subscriptionId, {
+        expand: ["latest_invoice", "default_payment_method", "items.data.price.product"],
+      })
+    : null;
+  const at = subscription ? stripeTime(subscription) : new Date();
+  const recorded = await recordCheckoutSession(tx, companyId, { ...session, subscription }, at);
+  return recorded;
+}
