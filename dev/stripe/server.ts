@@ -1,25 +1,30 @@
-// A local stand-in for the subset of Stripe's API the app uses, reachable by
-// the official SDK through its `host`/`port`/`protocol` options, plus the
-// hosted portal and invoice pages, signed webhook deliveries and test-only
-// control endpoints.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
+// A local stand-in for the subset of Stripe's API the app uses, reachable by the official SDK
+// through its `host`/`port`/`protocol` options, plus the hosted portal and invoice pages, signed
+// webhook deliveries and test-only control endpoints. The only entry point of dev/stripe.
+import type { HttpBindings } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
+import { Hono } from "hono";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleApi } from "./api.ts";
-import { handleControl } from "./control.ts";
-import { BodyTooLarge, sendHtml, sendJson } from "./http.ts";
-import { INVOICE_VIEW_KEY, invoicePage } from "./invoice-page.ts";
-import { handlePortal } from "./portal-routes.ts";
-import { seedStartBilling } from "./seed-billing.ts";
-import type { SeedCustomer } from "./store.ts";
-import { countCall, createStore } from "./store.ts";
-import type { WebhookEndpoint } from "./webhooks.ts";
+import { LOCAL_STRIPE_KEY } from "../local-stack.ts";
+import { seedStartBilling } from "./billing/seed.ts";
+import { controlRoutes } from "./control/index.ts";
+import { mountInvoicePage } from "./hosted/invoice.ts";
+import { mountPortal } from "./hosted/portal.ts";
+import { ROUTES } from "./resources/index.ts";
+import { createStore } from "./state/store.ts";
+import type { SeedCustomer, WebhookEndpoint } from "./state/types.ts";
+import { mountApi } from "./wire/api.ts";
+import { stripeJson } from "./wire/http.ts";
 
+export type { SeedCustomer, WebhookEndpoint } from "./state/types.ts";
 export type StripeStandInSeed = { customers: SeedCustomer[]; defaultConfiguration?: boolean };
 
 export type StripeStandInOptions = {
   port: number;
   host?: string;
+  // The account's secret key; any other key is refused as Stripe refuses it.
+  apiKey?: string;
   seed?: StripeStandInSeed;
   sessionTtlSeconds?: number;
   // Where signed events are POSTed; also settable later with POST /__control/webhook.
@@ -28,6 +33,8 @@ export type StripeStandInOptions = {
 };
 
 export type StripeStandIn = { url: string; port: number; close(): Promise<void> };
+
+const MAX_BODY_BYTES = 1024 * 1024;
 
 // Wildcard binds are not addressable, and IPv6 literals need brackets in a URL.
 function urlHost(host: string): string {
@@ -39,38 +46,39 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   const host = opts.host ?? "127.0.0.1";
   const log = opts.log ?? (() => {});
   const store = createStore({
+    apiKey: opts.apiKey ?? LOCAL_STRIPE_KEY,
     customers: opts.seed?.customers ?? [],
     defaultConfiguration: opts.seed?.defaultConfiguration ?? true,
     ttlSeconds: opts.sessionTtlSeconds ?? 300,
-    webhook: opts.webhook,
+    webhook: opts.webhook ?? null,
     log,
   });
-  let baseUrl = "";
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://stand-in.invalid");
-    const invoice = /^\/i\/([^/]+)$/.exec(url.pathname);
-    if (url.pathname.startsWith("/__control/")) return handleControl(store, req, res, url);
-    // Browsers ask the portal page's host for a favicon; that is not an API call.
-    if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
-    if (await handlePortal(store, req, res, url)) return;
-    if (invoice && req.method === "GET") {
-      countCall(store, INVOICE_VIEW_KEY, false);
-      const page = invoicePage(store, decodeURIComponent(invoice[1] ?? ""));
-      return sendHtml(res, page.status, page.html);
-    }
-    return handleApi({ store, baseUrl, log }, req, res, url);
-  }
-
-  const server = createServer((req, res) => {
-    dispatch(req, res).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge)
-        return sendJson(res, 413, { error: { message: "Request body too large", type: "invalid_request_error" } });
-      log(`stand-in error on ${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
-      sendJson(res, 500, { error: { message: "An unknown error occurred", type: "api_error" } });
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  // Hono's bodyLimit re-creates the request, which only works with node-server's global Request
+  // override; every client here (the SDK, fetch, browsers) sends a Content-Length anyway.
+  app.use(async (c, next) => {
+    const chunked = c.req.header("transfer-encoding") !== undefined;
+    if (!chunked && Number(c.req.header("content-length") ?? 0) <= MAX_BODY_BYTES) return next();
+    const message = chunked ? "Send a Content-Length" : "Request body too large";
+    const error = { error: { message, type: "invalid_request_error" } };
+    return c.body(stripeJson(error), chunked ? 411 : 413, { "Content-Type": "application/json" });
+  });
+  app.onError((error, c) => {
+    log(`stand-in error on ${c.req.method} ${c.req.path}: ${error.stack ?? String(error)}`);
+    return c.body(stripeJson({ error: { message: "An unknown error occurred", type: "api_error" } }), 500, {
+      "Content-Type": "application/json",
     });
   });
+  app.route("/__control", controlRoutes(store));
+  // Browsers ask the portal page's host for a favicon; that is not an API call.
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+  mountPortal(app, store);
+  mountInvoicePage(app, store);
+  mountApi(app, store, ROUTES);
 
+  // Not overriding the global Request/Response: tests run the stand-in inside the app's process.
+  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, host, () => {
@@ -79,13 +87,12 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
     });
   });
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${urlHost(host)}:${port}`;
-  store.baseUrl = baseUrl;
+  store.baseUrl = `http://${urlHost(host)}:${port}`;
   seedStartBilling(store);
-  log(`Stripe stand-in listening on ${baseUrl}`);
+  log(`Stripe stand-in listening on ${store.baseUrl}`);
 
   return {
-    url: baseUrl,
+    url: store.baseUrl,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // npm run billing:sync's core, against the Stripe stand-in (official SDK over HTTP) and a real PostgreSQL.
 import postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
 import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
@@ -39,7 +40,7 @@ beforeAll(async () => {
       ],
     },
   });
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url });
+  setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY });
   sync = await import("@/lib/billing/sync");
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
 });
@@ -51,11 +52,23 @@ afterAll(async () => {
   await pg?.stop();
 });
 
+const stripeCalls = async () => {
+  const res = await fetch(`${standIn.url}/__control/counters`);
+  return ((await res.json()) as { calls: Record<string, number> }).calls;
+};
+
 test("every linked company is pulled from Stripe: subscription, card, invoices; a deleted customer is marked", async () => {
   const companies = await sync.linkedCompanies();
   expect(companies.map((c) => c.name)).toEqual(["Acme Inc", "Globex Corp", "Umbrella Ltd"]);
   const reports = await Promise.all(companies.map((c) => sync.syncCompanyBilling(c.id, c.customerId)));
   expect(reports.map((r) => r.outcome)).toEqual(["synced", "synced", "customer_deleted"]);
+  // Within Stripe's limits (the stand-in refuses an expansion past four levels): the customer,
+  // its subscriptions and its invoices; these plans' prices have nicknames, so no products.
+  expect(await stripeCalls()).toEqual({
+    "GET /v1/customers/:id": 3,
+    "GET /v1/subscriptions": 2,
+    "GET /v1/invoices": 2,
+  });
 
   const [sub] =
     await sql`select status, plan_name, amount::int, interval, current_period_end from public.billing_subscriptions where company_id = ${ACME}`;
@@ -101,4 +114,24 @@ test("a sync is newer than any event created before it: an older event is not ap
   expect((await sql`select status from public.billing_subscriptions where company_id = ${ACME}`)[0]?.status).toBe(
     "active",
   );
+});
+
+test("a plan whose price has no nickname is named after its product, fetched once a run", async () => {
+  await fetch(`${standIn.url}/__control/customers`, {
+    method: "POST",
+    body: JSON.stringify({
+      id: "cus_AcmeDemo000001",
+      name: "Acme Inc",
+      metadata: { company_id: ACME },
+      subscription: { price: "price_team_legacy_monthly" },
+    }),
+  });
+  await fetch(`${standIn.url}/__control/counters`, { method: "DELETE" });
+  const products: import("@/lib/billing/sync").ProductCache = new Map();
+  await sync.syncCompanyBilling(ACME, "cus_AcmeDemo000001", products);
+  await sync.syncCompanyBilling(ACME, "cus_AcmeDemo000001", products);
+  expect((await stripeCalls())["GET /v1/products"]).toBe(1);
+  const plans =
+    await sql`select plan_name, status from public.billing_subscriptions where company_id = ${ACME} and price_id = 'price_team_legacy_monthly'`;
+  expect(plans).toEqual([{ plan_name: "Team (legacy)", status: "active" }]);
 });

@@ -9,7 +9,7 @@ import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
 import { deliverEvent } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
-import { setTestEnv } from "./test-env.ts";
+import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_catalog_test_secret";
 const INITECH_OWNER = "11111111-1111-4111-8111-000000000007";
@@ -23,12 +23,12 @@ let stripeAdmin: Stripe;
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });
   await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({ port: 0 });
+  standIn = await startStripeStandIn({ port: 0, apiKey: TEST_STRIPE_KEY });
   setTestEnv({ DATABASE_URL: pg.url, STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url });
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   await signInEveryone(sql);
   const base = new URL(standIn.url);
-  stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
+  stripeAdmin = new Stripe(TEST_STRIPE_KEY, { host: base.hostname, port: Number(base.port), protocol: "http" });
 });
 
 afterAll(async () => {

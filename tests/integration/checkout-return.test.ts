@@ -13,7 +13,7 @@ import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
 import { deliverEvent, standInControl } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
-import { setTestEnv } from "./test-env.ts";
+import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_checkout_return_secret";
 const OWNER = "11111111-1111-4111-8111-000000000007"; // owner@initech.test, owner of every company here
@@ -27,12 +27,12 @@ let stripeAdmin: Stripe;
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });
   await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({ port: 0 });
+  standIn = await startStripeStandIn({ port: 0, apiKey: TEST_STRIPE_KEY });
   setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_WEBHOOK_SECRET: SECRET });
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   await signInEveryone(sql);
   const base = new URL(standIn.url);
-  stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
+  stripeAdmin = new Stripe(TEST_STRIPE_KEY, { host: base.hostname, port: Number(base.port), protocol: "http" });
   await (await import("@/lib/billing/catalog-sync")).syncCatalog();
 });
 

@@ -13,7 +13,7 @@ import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
 import { deliverEvent, standInControl } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
-import { setTestEnv } from "./test-env.ts";
+import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
 
 const SECRET = "whsec_checkout_test_secret";
 const ACME = "22222222-2222-4222-8222-000000000001";
@@ -40,6 +40,7 @@ beforeAll(async () => {
   proxy = await startRoundTripProxy({ host: "127.0.0.1", port: Number(port) });
   standIn = await startStripeStandIn({
     port: 0,
+    apiKey: TEST_STRIPE_KEY,
     seed: {
       customers: [
         {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   await signInEveryone(sql);
   const base = new URL(standIn.url);
-  stripeAdmin = new Stripe("sk_test_admin", { host: base.hostname, port: Number(base.port), protocol: "http" });
+  stripeAdmin = new Stripe(TEST_STRIPE_KEY, { host: base.hostname, port: Number(base.port), protocol: "http" });
   await (await import("@/lib/billing/catalog-sync")).syncCatalog();
   await (await import("@/lib/billing/sync")).syncCompanyBilling(ACME, "cus_AcmeDemo000001");
   await sql`insert into public.company_members (company_id, user_id, role) values (${INITECH}, ${users.secondManager}, 'billing')`;

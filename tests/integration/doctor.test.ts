@@ -31,6 +31,7 @@ beforeAll(async () => {
   auth = await startAuthStandIn({ port: 0, databaseUrl: pg.url, anonKey: LOCAL_PUBLISHABLE_KEY });
   standIn = await startStripeStandIn({
     port: 0,
+    apiKey: KEY,
     seed: {
       customers: [
         { id: "cus_AcmeDemo000001", name: "Acme Inc", subscription: { price: "price_pro_monthly" } },

@@ -21,7 +21,7 @@ beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });
   await migrate(pg.url);
   auth = await startAuthStandIn({ port: 0, databaseUrl: pg.url, anonKey: LOCAL_PUBLISHABLE_KEY });
-  standIn = await startStripeStandIn({ port: 0 });
+  standIn = await startStripeStandIn({ port: 0, apiKey: "sk_test_health_probe" });
   control = stripeControl(standIn.url);
   setTestEnv({
     DATABASE_URL: pg.url,

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.
 import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
 import { freePort } from "./free-port.ts";
 import { stripeControl } from "./stripe-stand-in.ts";
-import { setTestEnv } from "./test-env.ts";
+import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const CRON_SECRET = "cron_secret_for_integration_tests_0001";
@@ -25,6 +25,7 @@ beforeAll(async () => {
   await migrate(pg.url, { seed: true });
   standIn = await startStripeStandIn({
     port: 0,
+    apiKey: TEST_STRIPE_KEY,
     seed: {
       customers: [
         {

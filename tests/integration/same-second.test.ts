@@ -25,7 +25,7 @@ let POST: (request: Request) => Promise<Response>;
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });
   await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({ port: 0 });
+  standIn = await startStripeStandIn({ port: 0, apiKey: KEY });
   setTestEnv({
     DATABASE_URL: pg.url,
     STRIPE_WEBHOOK_SECRET: SECRET,

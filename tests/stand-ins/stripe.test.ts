@@ -1,11 +1,12 @@
 // The Stripe stand-in must be indistinguishable from Stripe for the calls the
 // app makes, so every API assertion here goes through the official SDK. Only
 // the control endpoints and the hosted page (a browser's view) use fetch.
-import Stripe from "stripe";
 import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
 import type { StripeStandIn } from "../../dev/stripe/server.ts";
 import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
@@ -41,22 +42,6 @@ const FLOW_KEYS = [
   "subscription_update_confirm",
   "type",
 ];
-const CONFIGURATION_KEYS = [
-  "active",
-  "application",
-  "business_profile",
-  "created",
-  "default_return_url",
-  "features",
-  "id",
-  "is_default",
-  "livemode",
-  "login_page",
-  "metadata",
-  "name",
-  "object",
-  "updated",
-];
 const CUSTOMER_KEYS = [
   "address",
   "balance",
@@ -86,7 +71,7 @@ const CUSTOMER_KEYS = [
 let standIn: StripeStandIn;
 let stripe: Stripe;
 
-function client(options: Stripe.StripeConfig = {}, key = "sk_test_standin"): Stripe {
+function client(options: Stripe.StripeConfig = {}, key = LOCAL_STRIPE_KEY): Stripe {
   return new Stripe(key, {
     host: "127.0.0.1",
     port: standIn.port,
@@ -107,6 +92,7 @@ async function control<T = unknown>(method: string, path: string, body?: unknown
 }
 
 type Counters = { calls: Record<string, number>; total: number; sessionsCreated: number };
+type Config = { defaultConfiguration: boolean; defaultConfigurationId: string; sessionTtlSeconds: number };
 const counters = () => control<Counters>("GET", "counters");
 const fault = (spec: Record<string, unknown>) =>
   control("POST", "faults", { path: "/v1/billing_portal/sessions", ...spec });
@@ -132,7 +118,6 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await control("POST", "reset");
-  await control("POST", "config", { defaultConfiguration: true, sessionTtlSeconds: 300 });
 });
 
 describe("server", () => {
@@ -159,39 +144,95 @@ describe("server", () => {
   });
 });
 
-describe("authentication", () => {
-  it("refuses live keys", async () => {
-    const error = await failure(client({}, "sk_live_123").customers.retrieve(SEEDED.id));
-    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
-    expect(error.message).toBe("This stand-in only accepts test-mode keys");
-  });
-
-  it("refuses keys that are not secret test keys", async () => {
-    const error = await failure(client({}, "pk_test_abcdefgh").customers.retrieve(SEEDED.id));
-    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
-    expect(error.message).toBe("Invalid API Key provided: pk_test_****efgh");
-  });
-
-  it("accepts restricted test keys", async () => {
-    await expect(client({}, "rk_test_abc").customers.retrieve(SEEDED.id)).resolves.toMatchObject({ id: SEEDED.id });
+describe("authentication and versions", () => {
+  it("refuses any key but the account's, masked as Stripe masks it", async () => {
+    for (const [key, shown] of [
+      ["sk_test_51OtherAccount0000wxyz", "sk_test_******************wxyz"],
+      ["sk_live_123456789", "sk_live_*****6789"],
+      ["rk_test_abcdefgh", "rk_test_****efgh"],
+      ["pk_test_abcdefgh", "pk_test_****efgh"],
+      ["undefined", "*****ined"],
+    ]) {
+      const error = await failure(client({ maxNetworkRetries: 0 }, key).customers.retrieve(SEEDED.id));
+      expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+      expect(error).toMatchObject({ statusCode: 401, rawType: "invalid_request_error", code: undefined });
+      expect(error.message).toBe(`Invalid API Key provided: ${shown}`);
+    }
+    expect((await counters()).calls["GET /v1/customers/:id"]).toBe(5);
   });
 
   it("asks for a key when none is sent", async () => {
     const res = await fetch(`${standIn.url}/v1/customers/${SEEDED.id}`);
     expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe('Basic realm="Stripe"');
     const body = (await res.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe("invalid_request_error");
     expect(body.error.message).toMatch(/^You did not provide an API key\./);
   });
+
+  it("refuses an API version Stripe never released", async () => {
+    for (const version of ["2099-01-01.zeta", "2025-09-30.acacia", "2019-2-19", "latest"]) {
+      const error = await failure(
+        client({ apiVersion: version as typeof Stripe.API_VERSION }).customers.retrieve(SEEDED.id),
+      );
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({
+        statusCode: 400,
+        message: `Invalid Stripe API version: ${version}`,
+        code: undefined,
+      });
+    }
+    const legacy = await client({ apiVersion: "2023-10-16" as typeof Stripe.API_VERSION }).customers.retrieve(
+      SEEDED.id,
+    );
+    expect(legacy.lastResponse.apiVersion).toBe("2023-10-16");
+  });
+});
+
+describe("parameters", () => {
+  it("refuses an integer parameter that is not one with parameter_invalid_integer", async () => {
+    for (const limit of ["ten", "1.5", "1e3"]) {
+      const error = await failure(
+        stripe.subscriptions.list({ customer: SEEDED.id, limit: limit as unknown as number }),
+      );
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({
+        statusCode: 400,
+        code: "parameter_invalid_integer",
+        param: "limit",
+        message: `Invalid integer: ${limit}`,
+        doc_url: "https://stripe.com/docs/error-codes/parameter-invalid-integer",
+      });
+    }
+    const nested = await failure(
+      createSession({
+        flow_data: {
+          type: "subscription_update_confirm",
+          subscription_update_confirm: {
+            subscription: "sub_x",
+            items: [{ id: "si_x", quantity: "two" as unknown as number }],
+          },
+        },
+      }),
+    );
+    expect(nested).toMatchObject({
+      code: "parameter_invalid_integer",
+      param: "flow_data[subscription_update_confirm][items][0][quantity]",
+    });
+  });
 });
 
 describe("customers", () => {
-  it("creates, retrieves and deletes a customer", async () => {
+  it("creates and retrieves a customer; a deleted one is its tombstone", async () => {
     const created = await stripe.customers.create({
       name: "Initech",
       email: "ap@initech.test",
       metadata: { company_id: "initech" },
       description: "d",
+    });
+    expect((await control<Array<{ type: string; object: string }>>("GET", "events")).at(-1)).toMatchObject({
+      type: "customer.created",
+      object: created.id,
     });
     expect(created.id).toMatch(/^cus_\w{14}$/);
     expect(Object.keys(created).sort()).toEqual(CUSTOMER_KEYS);
@@ -206,15 +247,7 @@ describe("customers", () => {
 
     const fetched = await stripe.customers.retrieve(created.id);
     expect(fetched).toEqual({ ...created });
-
-    await expect(stripe.customers.del(created.id)).resolves.toMatchObject({
-      id: created.id,
-      object: "customer",
-      deleted: true,
-    });
-    expect(await stripe.customers.retrieve(created.id)).toEqual({ id: created.id, object: "customer", deleted: true });
-    const again = await failure(stripe.customers.del(created.id));
-    expect(again.statusCode).toBe(404);
+    expect(await stripe.customers.retrieve(GONE.id)).toEqual({ id: GONE.id, object: "customer", deleted: true });
   });
 
   it("serves seeded customers and ones added through the control endpoint", async () => {
@@ -240,53 +273,14 @@ describe("customers", () => {
   });
 });
 
-describe("portal configurations", () => {
-  it("has a default configuration and creates non-default ones", async () => {
-    const defaults = await stripe.billingPortal.configurations.list({ is_default: true });
-    expect(defaults.data).toHaveLength(1);
-    const [def] = defaults.data;
-    expect(def?.id).toMatch(/^bpc_[A-Za-z0-9]{24}$/);
-    expect(Object.keys(def ?? {}).sort()).toEqual(CONFIGURATION_KEYS);
-
-    const made = await stripe.billingPortal.configurations.create({
-      features: { invoice_history: { enabled: true }, customer_update: { enabled: true, allowed_updates: ["email"] } },
-      business_profile: { headline: "Acme billing" },
-      default_return_url: "https://app.example.com/billing",
-      metadata: { purpose: "test" },
-    });
-    expect(made).toMatchObject({
-      is_default: false,
-      active: true,
-      default_return_url: "https://app.example.com/billing",
-      metadata: { purpose: "test" },
-    });
-    expect(made.features.invoice_history.enabled).toBe(true);
-    expect(made.features.customer_update.allowed_updates).toEqual(["email"]);
-    expect(made.features.subscription_cancel.enabled).toBe(false);
-    expect(await stripe.billingPortal.configurations.retrieve(made.id)).toEqual({ ...made });
-
-    const all = await stripe.billingPortal.configurations.list({ limit: 1 });
-    expect(all).toMatchObject({ object: "list", has_more: true, url: "/v1/billing_portal/configurations" });
-    expect(all.data.map((c) => c.id)).toEqual([made.id]);
-    expect((await stripe.billingPortal.configurations.list({ is_default: false })).data.map((c) => c.id)).toContain(
-      made.id,
-    );
-  });
-
-  it("hides the default configuration once it is removed", async () => {
-    await control("POST", "config", { defaultConfiguration: false });
-    expect((await stripe.billingPortal.configurations.list({ is_default: true })).data).toEqual([]);
-  });
-});
-
 describe("portal sessions", () => {
   it("creates a session shaped like Stripe's, hosted on the stand-in", async () => {
-    const [def] = (await stripe.billingPortal.configurations.list({ is_default: true })).data;
+    const { defaultConfigurationId } = await control<Config>("GET", "config");
     const session = await createSession({ locale: "fr" });
     expect(Object.keys(session).sort()).toEqual(SESSION_KEYS);
     expect(session).toMatchObject({
       object: "billing_portal.session",
-      configuration: def?.id,
+      configuration: defaultConfigurationId,
       customer: SEEDED.id,
       customer_account: null,
       flow: null,
@@ -300,15 +294,44 @@ describe("portal sessions", () => {
     expect(session.url).not.toContain(session.id);
     expect(await counters()).toMatchObject({
       calls: { "POST /v1/billing_portal/sessions": 1 },
-      total: 2,
+      total: 1,
       sessionsCreated: 1,
+    });
+    expect((await control<Array<{ type: string; object: string }>>("GET", "events")).at(-1)).toMatchObject({
+      type: "billing_portal.session.created",
+      object: session.id,
     });
   });
 
+  it("makes configurations through the API (billing_portal.configuration.created), lists and retrieves them", async () => {
+    const made = await stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true } },
+      default_return_url: "https://app.example.com/billing",
+    });
+    expect(made).toMatchObject({
+      is_default: false,
+      active: true,
+      default_return_url: "https://app.example.com/billing",
+    });
+    expect(made.features.invoice_history.enabled).toBe(true);
+    expect(made.features.subscription_cancel.enabled).toBe(false);
+    expect((await control<Array<{ type: string; object: string }>>("GET", "events")).at(-1)).toEqual(
+      expect.objectContaining({ type: "billing_portal.configuration.created", object: made.id }),
+    );
+    expect(await stripe.billingPortal.configurations.retrieve(made.id)).toEqual({ ...made });
+    const { defaultConfigurationId } = await control<Config>("GET", "config");
+    expect((await stripe.billingPortal.configurations.list()).data.map((c) => c.id)).toEqual([
+      made.id,
+      defaultConfigurationId,
+    ]);
+    await control("POST", "config", { defaultConfiguration: false });
+    expect((await stripe.billingPortal.configurations.list({ is_default: true })).data).toEqual([]);
+  });
+
   it("uses an explicit configuration and expands it on request", async () => {
-    const made = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
-    const session = await createSession({ configuration: made.id, expand: ["configuration"] });
-    expect(session.configuration).toMatchObject({ id: made.id, object: "billing_portal.configuration" });
+    const { defaultConfigurationId } = await control<Config>("GET", "config");
+    const session = await createSession({ configuration: defaultConfigurationId, expand: ["configuration"] });
+    expect(session.configuration).toMatchObject({ id: defaultConfigurationId, object: "billing_portal.configuration" });
   });
 
   it.each([
@@ -502,6 +525,23 @@ describe("idempotency", () => {
     expect((await counters()).sessionsCreated).toBe(1);
   });
 
+  it("stores a 500 that happened after the request ran, and replays it without retries", async () => {
+    await fault({ count: 1, mode: "status", status: 500, afterExecute: true });
+    const first = await failure(createSession({}, { idempotencyKey: "portal-crash" }));
+    expect(first).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(first.statusCode).toBe(500);
+    expect(first.headers?.["stripe-should-retry"]).toBe("false");
+    // The request ran (one session) and the SDK, told not to, made no retry.
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 1 }, sessionsCreated: 1 });
+    const again = await failure(createSession({}, { idempotencyKey: "portal-crash" }));
+    expect(again).toMatchObject({ statusCode: 500, message: first.message, requestId: again.requestId });
+    // The same body, down to the first request's log link; only the envelope's headers differ.
+    const body = (e: Stripe.errors.StripeError) => ({ ...(e.raw as object), headers: null, requestId: null });
+    expect(body(again)).toEqual(body(first));
+    expect(again.headers).toMatchObject({ "stripe-should-retry": "false", "idempotent-replayed": "true" });
+    expect(await counters()).toMatchObject({ calls: { "POST /v1/billing_portal/sessions": 2 }, sessionsCreated: 1 });
+  });
+
   it("answers 409 while the first request with the key is still running", async () => {
     await fault({ count: 1, mode: "latency", ms: 800 });
     const first = createSession({}, { idempotencyKey: "portal-5" });
@@ -631,6 +671,31 @@ describe("hosted portal page", () => {
     const res = await fetch(`${standIn.url}/p/session/test_unknown`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain("portal-customer-id");
+  });
+});
+
+describe("control endpoints", () => {
+  it("refuse a bad body with a 400 naming the field, and an unknown endpoint with a 404", async () => {
+    const post = (path: string, body: string) => fetch(`${standIn.url}/__control/${path}`, { method: "POST", body });
+    const bad = await post("faults", JSON.stringify({ mode: "status", count: 0 }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: "count: Too small: expected number to be >=1; status: required by mode status",
+    });
+    expect((await post("config", "not json")).status).toBe(400);
+    const unknown = await fetch(`${standIn.url}/__control/counters`, { method: "PUT" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: "No control endpoint PUT /__control/counters" });
+  });
+});
+
+describe("counters", () => {
+  it("DELETE /__control/counters zeroes the counters and nothing else", async () => {
+    await createSession();
+    await fault({ count: 2, mode: "status", status: 503 });
+    expect(await control("DELETE", "counters")).toEqual({ calls: {}, total: 0, sessionsCreated: 0, pageViews: 0 });
+    expect(await control("GET", "faults")).toMatchObject({ faults: [{ remaining: 2 }] });
+    expect(await control<unknown[]>("GET", "sessions")).toHaveLength(1);
   });
 });
 

@@ -1,0 +1,21 @@
+// The /v1 resources the stand-in serves. A new resource is a file in this folder and a line here.
+import type { Route } from "../wire/route.ts";
+import { customerRoutes } from "./customers.ts";
+import { eventRoutes } from "./events.ts";
+import { invoiceRoutes } from "./invoices.ts";
+import { paymentMethodRoutes } from "./payment-methods.ts";
+import { portalConfigurationRoutes } from "./portal-configurations.ts";
+import { portalSessionRoutes } from "./portal-sessions.ts";
+import { productRoutes } from "./products.ts";
+import { subscriptionRoutes } from "./subscriptions.ts";
+
+export const ROUTES: Route[] = [
+  ...customerRoutes,
+  ...portalSessionRoutes,
+  ...portalConfigurationRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
+  ...paymentMethodRoutes,
+  ...productRoutes,
+  ...eventRoutes,
+];
