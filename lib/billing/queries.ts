@@ -1,6 +1,7 @@
 import "server-only";
 import type { Claims } from "@/lib/auth";
 import { asUser } from "@/lib/db";
+import { auditText } from "@/lib/billing/audit";
 
 export type CompanyRole = "owner" | "admin" | "billing" | "member";
 
@@ -23,12 +24,18 @@ export type PortalAccessRow = {
 /**
  * Everything one click needs, in one round trip: the caller's memberships (one company, or all
  * of them), the Stripe customer (only for roles that may manage billing), the current
- * subscription, and, when `consume` is set, a slot of the per-minute rate limit.
+ * subscription, and, when `consume` is set, a slot of the per-minute rate limit. A slot taken is
+ * audited in the same transaction under `attempt.id` (supabase/migrations/20261126000200).
  */
 export function beginPortalSession(
   claims: Claims,
   companyId: string | undefined,
-  opts: { limit: number; consume: boolean },
+  opts: {
+    limit: number;
+    consume: boolean;
+    attempt?: { id: string; flow: string | null; userAgent: string | null };
+    timeoutMs?: number;
+  },
 ) {
   return asUser<PortalAccessRow>(
     claims,
@@ -40,7 +47,15 @@ export function beginPortalSession(
      from private.begin_portal_session(nullif(current_setting('app.company_id'), '')::uuid,
                                        current_setting('app.rate_limit')::int,
                                        current_setting('app.consume')::boolean)`,
-    { company_id: companyId ?? null, rate_limit: String(opts.limit), consume: String(opts.consume) },
+    {
+      company_id: companyId ?? null,
+      rate_limit: String(opts.limit),
+      consume: String(opts.consume),
+      attempt_id: opts.attempt?.id ?? null,
+      flow: auditText(opts.attempt?.flow ?? null, 64),
+      user_agent: auditText(opts.attempt?.userAgent ?? null, 512),
+    },
+    { timeoutMs: opts.timeoutMs },
   );
 }
 
@@ -75,6 +90,8 @@ export type InvoiceSummary = {
 export type AuditEntry = {
   email: string | null;
   outcome: string;
+  /** Repeats of a refusal within a minute are one entry. */
+  attempts: number;
   flow: string | null;
   userAgent: string | null;
   createdAt: string;
@@ -124,7 +141,7 @@ export function companiesForUser(claims: Claims) {
                       currency, hosted_invoice_url as "hostedInvoiceUrl", stripe_created_at as "createdAt"
                from public.billing_invoices where company_id = c.id order by stripe_created_at desc limit 5) i), '[]'::json) as invoices,
             coalesce((select json_agg(a order by a."createdAt" desc) from (
-               select u.email, pa.outcome, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
+               select u.email, pa.outcome, pa.attempts, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
                from public.portal_audit pa left join private.member_emails(c.id) u on u.user_id = pa.user_id
                where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit
      from public.company_members m

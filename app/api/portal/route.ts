@@ -1,20 +1,24 @@
 // POST /api/portal - create a Stripe Customer Portal session for a company the caller manages
 import { NextResponse } from "next/server";
 import { claimsFromRequest } from "@/lib/auth";
-import { type BillingFailure, failure, statusOf } from "@/lib/billing/errors";
-import { createPortalSession } from "@/lib/billing/portal";
+import { type BillingFailure, failure, statusOf, unavailable, UnavailableError } from "@/lib/billing/errors";
+import { clickDeadline, createPortalSession } from "@/lib/billing/portal";
 import { errorFields, log } from "@/lib/log";
 
 export async function POST(request: Request) {
+  const deadline = clickDeadline();
   try {
     const claims = await claimsFromRequest(request);
     const body = await readJson(request);
     const result = await createPortalSession(claims, body.ok ? body.value : undefined, {
       userAgent: request.headers.get("user-agent"),
       unreadableBody: body.ok ? undefined : body.error,
+      deadline,
     });
     return result.ok ? NextResponse.json({ url: result.url }) : fail(result.error);
   } catch (err) {
+    // A dependency that is down (auth server, database) is a 503 naming it, never a 500.
+    if (err instanceof UnavailableError) return fail(unavailable(err.code));
     log.error("api.portal_failed", errorFields(err));
     return fail(failure("internal"));
   }
