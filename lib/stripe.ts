@@ -30,7 +30,7 @@ export function stripe(): Stripe {
 }
 
 /** Kept back from the deadline for answering the click after the last attempt. */
-const ANSWER_RESERVE_MS = 250;
+const ANSWER_RESERVE_MS = 500;
 /** An attempt with less time than this left is not started. */
 const MIN_ATTEMPT_MS = 1000;
 

@@ -1,21 +1,26 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentClaims } from "@/lib/auth";
-import { failure } from "@/lib/billing/errors";
+import { failure, UnavailableError } from "@/lib/billing/errors";
 import { companiesForUser, type CompanySummary } from "@/lib/billing/queries";
-import { signOut } from "@/app/login/actions";
+import { BillingHeader } from "./billing-header";
 import { ErrorAlert } from "./error-alert";
 import { CompanyBilling } from "./company-billing";
+import { Outage } from "./outage";
 
 export default async function BillingPage({
   searchParams,
 }: {
   searchParams: Promise<{ company?: string | string[] }>;
 }) {
-  const claims = await currentClaims();
-  if (!claims) redirect("/login?next=/billing");
   const { company: wanted } = await searchParams;
-  const companies = await companiesForUser(claims);
+  const here = typeof wanted === "string" ? `/billing?company=${encodeURIComponent(wanted)}` : "/billing";
+  const claims = await unlessUnavailable(currentClaims());
+  if (claims instanceof UnavailableError) return <OutagePage error={claims} email={undefined} retryHref={here} />;
+  if (!claims) redirect("/login?next=/billing");
+  const companies = await unlessUnavailable(companiesForUser(claims));
+  if (companies instanceof UnavailableError)
+    return <OutagePage error={companies} email={claims.email} retryHref={here} />;
   const selected =
     typeof wanted === "string"
       ? companies.find((c) => c.id === wanted)
@@ -25,15 +30,7 @@ export default async function BillingPage({
 
   return (
     <div className="space-y-6">
-      <header className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Billing</h1>
-        <form action={signOut} className="flex items-center gap-3 text-sm text-slate-600">
-          <span>{claims.email}</span>
-          <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
-            Sign out
-          </button>
-        </form>
-      </header>
+      <BillingHeader email={claims.email} />
 
       {companies.length === 0 && (
         <p className="text-slate-700">You don&apos;t belong to any company yet, so there is no billing to manage.</p>
@@ -41,6 +38,23 @@ export default async function BillingPage({
       {typeof wanted === "string" && !selected && <ErrorAlert error={failure("company_not_found")} />}
       {companies.length > 1 && <CompanyPicker companies={companies} selectedId={selected?.id} />}
       {selected && <CompanyBilling company={selected} />}
+    </div>
+  );
+}
+
+/** A dependency that is down becomes a value the page shows; anything else still throws. */
+function unlessUnavailable<T>(work: Promise<T>): Promise<T | UnavailableError> {
+  return work.catch((err: unknown) => {
+    if (err instanceof UnavailableError) return err;
+    throw err;
+  });
+}
+
+function OutagePage(props: { error: UnavailableError; email: string | undefined; retryHref: string }) {
+  return (
+    <div className="space-y-6">
+      <BillingHeader email={props.email} />
+      <Outage code={props.error.code} retryHref={props.retryHref} />
     </div>
   );
 }
