@@ -22,7 +22,7 @@ export function AuditList({ entries }: { entries: AuditEntry[] }) {
           <tbody>
             {entries.map((e, i) => (
               <tr key={i} className="border-t border-slate-100">
-                <td>{formatDateTime(e.createdAt)}</td>
+                <td>{formatDateTime(e.lastAttemptAt)}</td>
                 <td>{e.email ?? "unknown"}</td>
                 <td>
                   {/* "started": went on to Stripe, outcome not written (the database was away too long) */}

@@ -70,5 +70,5 @@ function recordStatement(a: PortalAttempt): string {
            ${v(auditText(a.userAgent, 512))}, date_trunc('minute', now())
     where not exists (select from completed)
     on conflict (user_id, company_id, outcome, minute) where minute is not null
-    do update set attempts = public.portal_audit.attempts + 1`;
+    do update set attempts = public.portal_audit.attempts + 1, last_attempt_at = now()`;
 }

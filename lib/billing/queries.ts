@@ -94,7 +94,8 @@ export type AuditEntry = {
   attempts: number;
   flow: string | null;
   userAgent: string | null;
-  createdAt: string;
+  /** The latest attempt this entry stands for. */
+  lastAttemptAt: string;
 };
 
 export type CompanySummary = {
@@ -140,10 +141,10 @@ export function companiesForUser(claims: Claims) {
                select stripe_invoice_id as id, number, status, amount_due::float8 as "amountDue", amount_paid::float8 as "amountPaid",
                       currency, hosted_invoice_url as "hostedInvoiceUrl", stripe_created_at as "createdAt"
                from public.billing_invoices where company_id = c.id order by stripe_created_at desc limit 5) i), '[]'::json) as invoices,
-            coalesce((select json_agg(a order by a."createdAt" desc) from (
-               select u.email, pa.outcome, pa.attempts, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
+            coalesce((select json_agg(a order by a."lastAttemptAt" desc) from (
+               select u.email, pa.outcome, pa.attempts, pa.flow, pa.user_agent as "userAgent", pa.last_attempt_at as "lastAttemptAt"
                from public.portal_audit pa left join private.member_emails(c.id) u on u.user_id = pa.user_id
-               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit
+               where pa.company_id = c.id order by pa.last_attempt_at desc limit 10) a), '[]'::json) as audit
      from public.company_members m
      join public.companies c on c.id = m.company_id
      left join public.billing_customers bc on bc.company_id = c.id

@@ -13,11 +13,18 @@
 alter table public.portal_audit
   add column attempt_id uuid unique,
   add column attempts integer not null default 1 check (attempts > 0),
-  add column minute timestamptz;
+  add column minute timestamptz,
+  add column last_attempt_at timestamptz not null default now();
+update public.portal_audit set last_attempt_at = created_at;
 
 comment on column public.portal_audit.attempt_id is 'the click that took a portal session slot; null for counted attempts';
 comment on column public.portal_audit.attempts is 'how many attempts this row stands for (repeats within its minute)';
 comment on column public.portal_audit.minute is 'for counted attempts: the minute they are counted in; null for a click with a slot';
+comment on column public.portal_audit.last_attempt_at is 'the latest attempt this row stands for: what the audit list sorts by';
+
+-- The audit list shows a company's latest attempts.
+drop index public.portal_audit_company_idx;
+create index portal_audit_company_idx on public.portal_audit (company_id, last_attempt_at desc);
 
 -- NULLS NOT DISTINCT (PostgreSQL 15+): anonymous attempts, or attempts without a company, share a row.
 create unique index portal_audit_counted_key on public.portal_audit (user_id, company_id, outcome, minute)

@@ -195,12 +195,18 @@ describe("the portal audit", () => {
     expect(n).toBeLessThanOrEqual(4);
   });
 
-  test("owners see counted refusals of their company in the audit list", async () => {
+  test("owners see counted refusals of their company in the audit list, latest first", async () => {
     await sql`delete from public.portal_audit`;
-    for (let i = 0; i < 3; i++) await lib.audit.recordPortalAttempt(attempt({ outcome: "forbidden" }));
+    for (let i = 0; i < 2; i++) await lib.audit.recordPortalAttempt(attempt({ outcome: "forbidden" }));
+    const id = crypto.randomUUID();
+    await access(true, { id, flow: null, userAgent: null });
+    await lib.audit.recordPortalAttempt(attempt({ attemptId: id }));
+    // A repeat moves the counted row up to its latest attempt.
+    await lib.audit.recordPortalAttempt(attempt({ outcome: "forbidden" }));
     const [acme] = await lib.queries.companiesForUser(claims);
     expect(acme?.audit.map((a) => ({ outcome: a.outcome, attempts: a.attempts }))).toEqual([
       { outcome: "forbidden", attempts: 3 },
+      { outcome: "ok", attempts: 1 },
     ]);
   });
 
