@@ -130,15 +130,14 @@ try {
   // The audit through a blip right after a successful click: how long an outage it survives.
   for (const outageMs of [5_000, 20_000, 40_000]) {
     const since = new Date();
-    // Stripe answers a little late, so the database goes away between the click's own round trip
-    // and the audit write that follows the response.
-    await stripe!.set("delay", { delayMs: 300 });
-    const sent = stripe!.stats().toTarget;
+    // Stripe holds the request while the database goes away, so the outage begins between the
+    // click's own round trip and the audit write that follows the response.
+    await stripe!.set("hang");
     const clicked = click();
-    while (stripe!.stats().toTarget === sent) await sleep(5);
+    while (stripe!.stats().held === 0) await sleep(5);
     await db!.set("refuse");
-    const answer = await clicked;
     await stripe!.set("pass");
+    const answer = await clicked;
     await sleep(outageMs);
     await db!.set("pass");
     const t = performance.now();

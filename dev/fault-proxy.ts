@@ -15,8 +15,8 @@ export type FaultProxy = {
   port: number;
   mode(): FaultMode;
   set(mode: FaultMode, opts?: { delayMs?: number }): Promise<void>;
-  /** Connections accepted, and bytes that reached each side, since the start. */
-  stats(): { connections: number; toTarget: number; fromTarget: number };
+  /** Connections accepted and bytes that reached each side since the start; bytes held now. */
+  stats(): { connections: number; toTarget: number; fromTarget: number; held: number };
   close(): Promise<void>;
 };
 
@@ -59,8 +59,8 @@ export async function startFaultProxy(
     ];
     const pair = { client, upstream, directions };
     pairs.add(pair);
+    // In hang mode the first chunk each way is held and its socket paused (see relay).
     directions.forEach(relay);
-    if (mode === "hang") client.pause();
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -93,7 +93,13 @@ export async function startFaultProxy(
   return {
     port,
     mode: () => mode,
-    stats: () => ({ ...stats }),
+    stats: () => ({
+      ...stats,
+      held: [...pairs].reduce(
+        (n, p) => n + p.directions.reduce((m, d) => m + d.held.reduce((k, c) => k + c.length, 0), 0),
+        0,
+      ),
+    }),
     async set(next, o = {}) {
       const was = mode;
       mode = next;

@@ -191,15 +191,15 @@ test.describe("the audit", () => {
   }) => {
     await signIn(page, "owner@acme.test");
     const since = new Date();
-    // Stripe answers slowly, so the database can go away between the click's own round trip and
-    // the audit write that follows the response.
-    await proxies.stripe.set("delay", { delayMs: 500 });
-    const sent = proxies.stripe.stats().toTarget;
+    // Stripe holds the request while the database goes away, so the outage begins after the
+    // click's own round trip and before the audit write that follows the response.
+    await proxies.stripe.set("hang");
     await page.getByRole("button", { name: "Manage Billing" }).click();
-    await expect.poll(() => proxies.stripe.stats().toTarget).toBeGreaterThan(sent);
+    await expect.poll(() => proxies.stripe.stats().held, { intervals: [20] }).toBeGreaterThan(0);
     // "drop" accepts and resets each connection, so every retry of the audit write is counted.
     await proxies.db.set("drop");
     const connections = proxies.db.stats().connections;
+    await proxies.stripe.set("pass");
     await expect(page).toHaveURL(new RegExp(`^${stripeUrl}/p/session/`));
     await expect.poll(() => proxies.db.stats().connections - connections, { timeout: 10_000 }).toBeGreaterThan(4);
     await proxies.db.set("pass");
