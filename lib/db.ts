@@ -4,30 +4,79 @@ import postgres from "postgres";
 import { env } from "@/lib/env";
 import type { Claims } from "@/lib/auth";
 import { whileSignedIn } from "@/lib/auth/session-ended";
+import { UnavailableError } from "@/lib/billing/errors";
+import { isDatabaseUnavailable } from "@/lib/db-errors";
+import { settleWithin, TimeoutError } from "@/lib/deadline";
+import { errorFields, log } from "@/lib/log";
 
-// prepare:false because Supabase's transaction pooler (port 6543) can't keep prepared statements.
 let pool: postgres.Sql | undefined;
 
 export function db(): postgres.Sql {
-  pool ??= postgres(env().databaseUrl, {
+  const e = env();
+  pool ??= postgres(e.databaseUrl, {
+    // prepare:false because Supabase's transaction pooler (port 6543) can't keep prepared statements.
     prepare: false,
     max: 5,
     idle_timeout: 30,
-    connect_timeout: 10,
+    connect_timeout: e.databaseTimeoutMs / 1000,
+    // By default postgres.js waits up to 20 s between reconnects once connections have failed a
+    // few times; capped here, the app is back within a second of the database.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
   });
   return pool;
 }
 
 /**
+ * Runs `select <configs>; <statements…>` as ONE simple-protocol message (one round trip, one
+ * implicit transaction, rolled back whole if any part fails) and returns the last statement's
+ * rows, within `timeoutMs`: the server cancels
+ * a statement that runs longer (statement_timeout, for this transaction only), and the client
+ * stops waiting for a server that does not answer at all (TCP open, nothing back).
+ * A database that is down, refusing or too slow throws UnavailableError("database_unavailable").
+ */
+export async function runSimple<Row extends object>(
+  configs: string[],
+  statements: string[],
+  timeoutMs: number = env().databaseTimeoutMs,
+): Promise<Row[]> {
+  // The server gives up a little earlier than the client, so a merely slow statement ends with a
+  // clean cancel and its connection stays usable.
+  const serverMs = Math.max(1, Math.floor(timeoutMs - Math.min(500, timeoutMs / 5)));
+  const text = [
+    `select ${[`set_config('statement_timeout', '${serverMs}', true)`, ...configs].join(", ")}`,
+    ...statements,
+  ].join(";\n");
+  const sql = db();
+  const started = performance.now();
+  try {
+    // A multi-statement simple query resolves to one result per statement.
+    const results = (await settleWithin(
+      sql.unsafe(text).simple(),
+      timeoutMs,
+      "the database",
+    )) as unknown as postgres.RowList<Row[]>[];
+    return [...(results[statements.length] ?? [])];
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    log.warn("db.unavailable", { ms: Math.round(performance.now() - started), timeoutMs, ...errorFields(err) });
+    // Connections that got no answer in a full DATABASE_TIMEOUT_MS may never get one: start over
+    // with fresh ones. (A wait cut short by a click's deadline says nothing about the database.)
+    if (err instanceof TimeoutError && timeoutMs >= env().databaseTimeoutMs && pool === sql) {
+      pool = undefined;
+      void sql.end({ timeout: 0 }).catch(() => {});
+    }
+    throw new UnavailableError("database_unavailable", { cause: err });
+  }
+}
+
+/**
  * Runs one statement as the signed-in user, the way PostgREST does: as role `authenticated`
- * with request.jwt.claims set, so row level security decides what is visible. First it checks
- * that the token's session is still signed in (auth.sessions): a token whose session was
- * signed out gets nothing, whatever statement it came for (SessionEndedError).
+ * with request.jwt.claims set, so row level security decides what is visible. First it checks,
+ * in the same round trip, that the token's session is still signed in (auth.sessions): a token
+ * whose session was signed out gets nothing, whatever it came for (SessionEndedError).
  *
- * Everything travels in ONE simple-protocol message, which PostgreSQL runs as one implicit
- * transaction (rolled back whole if any part fails): one network round trip. With
- * prepare:false, postgres.js would spend an extra round trip describing every parameterised
+ * With prepare:false, postgres.js would spend an extra round trip describing every parameterised
  * statement, so inputs go in as transaction settings (`app.<name>`) that the statement reads
  * with current_setting(), and the statement itself is a constant.
  */
@@ -35,6 +84,7 @@ export async function asUser<Row extends object>(
   claims: Claims,
   statement: string,
   settings: Record<string, string | null> = {},
+  opts: { timeoutMs?: number } = {},
 ): Promise<Row[]> {
   if (statement.includes(";")) throw new Error("asUser runs exactly one statement");
   const configs = [
@@ -45,12 +95,7 @@ export async function asUser<Row extends object>(
       return `set_config('app.${name}', ${literal(value ?? "")}, true)`;
     }),
   ];
-  const query = db()
-    .unsafe(`select ${configs.join(", ")};\nselect private.assert_session_active();\n${statement}`)
-    .simple();
-  // A multi-statement simple query resolves to one result per statement.
-  const results = (await whileSignedIn(query)) as unknown as postgres.RowList<Row[]>[];
-  return [...(results[2] ?? [])];
+  return whileSignedIn(runSimple<Row>(configs, ["select private.assert_session_active()", statement], opts.timeoutMs));
 }
 
 /**

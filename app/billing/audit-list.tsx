@@ -22,9 +22,13 @@ export function AuditList({ entries }: { entries: AuditEntry[] }) {
           <tbody>
             {entries.map((e, i) => (
               <tr key={i} className="border-t border-slate-100">
-                <td>{formatDateTime(e.createdAt)}</td>
+                <td>{formatDateTime(e.lastAttemptAt)}</td>
                 <td>{e.email ?? "unknown"}</td>
-                <td>{e.outcome === "ok" ? "opened" : e.outcome}</td>
+                <td>
+                  {/* "started": went on to Stripe, outcome not written (the database was away too long) */}
+                  {e.outcome === "ok" ? "opened" : e.outcome}
+                  {e.attempts > 1 && <span className="text-slate-500"> ×{e.attempts}</span>}
+                </td>
                 <td>{e.flow ?? "portal"}</td>
               </tr>
             ))}

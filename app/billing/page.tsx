@@ -5,10 +5,11 @@ import { SessionEndedError } from "@/lib/auth/session-ended";
 import { failure, UnavailableError } from "@/lib/billing/errors";
 import { checkoutReturn } from "@/lib/billing/checkout-return";
 import { companiesForUser, type CompanySummary } from "@/lib/billing/queries";
-import { signOut } from "@/app/login/actions";
+import { BillingHeader } from "./billing-header";
 import { ErrorAlert } from "./error-alert";
 import { CheckoutNotice } from "./checkout-notice";
 import { CompanyBilling } from "./company-billing";
+import { Outage } from "./outage";
 
 export default async function BillingPage({
   searchParams,
@@ -21,21 +22,21 @@ export default async function BillingPage({
 }) {
   const params = await searchParams;
   const { company: wanted } = params;
-  let claims, companies, checkoutResult;
+  const here = retryHref(params);
+  const claims = await unlessUnavailable(currentClaims());
+  if (claims instanceof UnavailableError) return <OutagePage error={claims} email={undefined} retryHref={here} />;
+  if (!claims) redirect("/login?next=/billing");
+  let checkoutResult, companies;
   try {
-    claims = await currentClaims();
-    if (claims) {
-      // Back from Stripe Checkout: the subscription is recorded before the page reads the database.
-      checkoutResult = await checkoutReturn(claims, params);
-      companies = await companiesForUser(claims);
-    }
+    // Back from Stripe Checkout: the subscription is recorded before the page reads the database.
+    checkoutResult = await checkoutReturn(claims, params);
+    companies = await companiesForUser(claims);
   } catch (err) {
-    // The auth server can't be reached: say so, don't ask a signed-in user to sign in again.
-    if (err instanceof UnavailableError) return <ErrorAlert error={{ code: err.code, message: err.message }} />;
-    if (!(err instanceof SessionEndedError)) throw err;
+    if (err instanceof UnavailableError) return <OutagePage error={err} email={claims.email} retryHref={here} />;
+    // The token's session was signed out elsewhere: as signed out as no cookie at all.
+    if (err instanceof SessionEndedError) redirect("/login?next=/billing");
+    throw err;
   }
-  // Signed out, or the token's session was signed out elsewhere.
-  if (!claims || !companies) redirect("/login?next=/billing");
   const selected =
     typeof wanted === "string"
       ? companies.find((c) => c.id === wanted)
@@ -45,15 +46,7 @@ export default async function BillingPage({
 
   return (
     <div className="space-y-6">
-      <header className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Billing</h1>
-        <form action={signOut} className="flex items-center gap-3 text-sm text-slate-600">
-          <span>{claims.email}</span>
-          <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
-            Sign out
-          </button>
-        </form>
-      </header>
+      <BillingHeader email={claims.email} />
 
       {checkoutResult && <CheckoutNotice result={checkoutResult} />}
       {companies.length === 0 && (
@@ -62,6 +55,30 @@ export default async function BillingPage({
       {typeof wanted === "string" && !selected && <ErrorAlert error={failure("company_not_found")} />}
       {companies.length > 1 && <CompanyPicker companies={companies} selectedId={selected?.id} />}
       {selected && <CompanyBilling company={selected} />}
+    </div>
+  );
+}
+
+/** This page again, with what it was asked (the company, a way back from Checkout), for "Try again". */
+function retryHref(params: Record<string, string | string[] | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (typeof value === "string") query.set(key, value);
+  return query.size > 0 ? `/billing?${query}` : "/billing";
+}
+
+/** A dependency that is down becomes a value the page shows; anything else still throws. */
+function unlessUnavailable<T>(work: Promise<T>): Promise<T | UnavailableError> {
+  return work.catch((err: unknown) => {
+    if (err instanceof UnavailableError) return err;
+    throw err;
+  });
+}
+
+function OutagePage(props: { error: UnavailableError; email: string | undefined; retryHref: string }) {
+  return (
+    <div className="space-y-6">
+      <BillingHeader email={props.email} />
+      <Outage code={props.error.code} retryHref={props.retryHref} />
     </div>
   );
 }

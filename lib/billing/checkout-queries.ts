@@ -1,6 +1,7 @@
 import "server-only";
 import type { Claims } from "@/lib/auth";
 import { asUser } from "@/lib/db";
+import { auditText } from "@/lib/billing/audit";
 import type { CompanyRole } from "@/lib/billing/queries";
 
 export type CheckoutAccessRow = {
@@ -27,7 +28,13 @@ export type CheckoutAccessRow = {
 export function beginCheckout(
   claims: Claims,
   input: { companyId: string | undefined; price: string },
-  opts: { planPrices: readonly string[] | undefined; limit: number; consume: boolean },
+  opts: {
+    planPrices: readonly string[] | undefined;
+    limit: number;
+    consume: boolean;
+    /** A slot taken is audited under this click's id in the same transaction (migration 20261126000200). */
+    attempt?: { id: string; flow: string; userAgent: string | null };
+  },
 ) {
   return asUser<CheckoutAccessRow>(
     claims,
@@ -47,6 +54,9 @@ export function beginCheckout(
       plan_prices: opts.planPrices?.join(",") ?? null,
       rate_limit: String(opts.limit),
       consume: String(opts.consume),
+      attempt_id: opts.attempt?.id ?? null,
+      flow: auditText(opts.attempt?.flow ?? null, 64),
+      user_agent: auditText(opts.attempt?.userAgent ?? null, 512),
     },
   );
 }

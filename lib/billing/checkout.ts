@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import type { Claims } from "@/lib/auth";
 import { env } from "@/lib/env";
@@ -8,6 +9,7 @@ import { parseCheckoutInput } from "@/lib/billing/checkout-input";
 import { beginCheckout } from "@/lib/billing/checkout-queries";
 import { checkoutFailureFromStripe, subscribeOrPortal } from "@/lib/billing/checkout-subscribe";
 import { type BillingFailure, failure, rateLimited } from "@/lib/billing/errors";
+import type { RequestContext } from "@/lib/http/billing-post";
 import { resolveReturnUrl } from "@/lib/billing/return-url";
 
 export type CheckoutResult =
@@ -24,15 +26,17 @@ export type CheckoutResult =
 export async function startCheckout(
   claims: Claims | null,
   rawInput: unknown,
-  ctx: { userAgent: string | null; unreadableBody?: BillingFailure },
+  ctx: RequestContext,
 ): Promise<CheckoutResult> {
+  const attempt = { id: randomUUID(), flow: "checkout", userAgent: ctx.userAgent };
   let result: CheckoutResult;
   if (!claims) result = { ok: false, error: failure("unauthenticated") };
   else if (ctx.unreadableBody) result = { ok: false, error: ctx.unreadableBody };
-  else result = await decideCheckout(claims, rawInput);
+  else result = await decideCheckout(claims, rawInput, attempt);
   const flow = result.ok && result.destination === "portal" ? "subscription_update" : "checkout";
   const outcome = result.ok ? "ok" : result.error.code;
   auditPortalAttempt({
+    attemptId: attempt.id,
     userId: claims?.sub ?? null,
     companyId: result.companyId ?? null,
     outcome,
@@ -43,7 +47,11 @@ export async function startCheckout(
 }
 
 /** The decision and the Stripe side without the audit (which needs a request scope). */
-export async function decideCheckout(claims: Claims, rawInput: unknown): Promise<CheckoutResult> {
+export async function decideCheckout(
+  claims: Claims,
+  rawInput: unknown,
+  attempt?: { id: string; flow: string; userAgent: string | null },
+): Promise<CheckoutResult> {
   const parsed = parseCheckoutInput(rawInput);
   if (!parsed.ok) return parsed;
   const { companyId, price, returnUrl } = parsed.input;
@@ -58,7 +66,7 @@ export async function decideCheckout(claims: Claims, rawInput: unknown): Promise
   const rows = await beginCheckout(
     claims,
     { companyId, price },
-    { planPrices: e.planPrices, limit: e.portalRateLimitPerMinute, consume: target(companyId ?? "").ok },
+    { planPrices: e.planPrices, limit: e.portalRateLimitPerMinute, consume: target(companyId ?? "").ok, attempt },
   );
   if (rows.length === 0)
     return {

@@ -94,6 +94,14 @@ export function rateLimited(
 
 export type UnavailableCode = "auth_unavailable" | "database_unavailable" | "stripe_unavailable";
 
+/** Seconds a client is told to wait (Retry-After) before trying a dependency that was down again. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+
+/** The answer for a dependency that is down or too slow: its 503 code, and when to try again. */
+export function unavailable(code: UnavailableCode): BillingFailure {
+  return { ...failure(code), retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
+}
+
 /**
  * A dependency that is down or too slow. Thrown from deep inside (auth, database) and answered
  * as a 503 with its own code: never a 500, and never "please sign in".

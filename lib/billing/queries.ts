@@ -3,6 +3,7 @@ import type { Claims } from "@/lib/auth";
 import { asUser } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { OfferedPrice } from "@/lib/billing/plans";
+import { auditText } from "@/lib/billing/audit";
 
 export type CompanyRole = "owner" | "admin" | "billing" | "member";
 
@@ -25,12 +26,18 @@ export type PortalAccessRow = {
 /**
  * Everything one click needs, in one round trip: the caller's memberships (one company, or all
  * of them), the Stripe customer (only for roles that may manage billing), the current
- * subscription, and, when `consume` is set, a slot of the per-minute rate limit.
+ * subscription, and, when `consume` is set, a slot of the per-minute rate limit. A slot taken is
+ * audited in the same transaction under `attempt.id` (supabase/migrations/20261126000200).
  */
 export function beginPortalSession(
   claims: Claims,
   companyId: string | undefined,
-  opts: { limit: number; consume: boolean },
+  opts: {
+    limit: number;
+    consume: boolean;
+    attempt?: { id: string; flow: string | null; userAgent: string | null };
+    timeoutMs?: number;
+  },
 ) {
   return asUser<PortalAccessRow>(
     claims,
@@ -42,7 +49,15 @@ export function beginPortalSession(
      from private.begin_portal_session(nullif(current_setting('app.company_id'), '')::uuid,
                                        current_setting('app.rate_limit')::int,
                                        current_setting('app.consume')::boolean)`,
-    { company_id: companyId ?? null, rate_limit: String(opts.limit), consume: String(opts.consume) },
+    {
+      company_id: companyId ?? null,
+      rate_limit: String(opts.limit),
+      consume: String(opts.consume),
+      attempt_id: opts.attempt?.id ?? null,
+      flow: auditText(opts.attempt?.flow ?? null, 64),
+      user_agent: auditText(opts.attempt?.userAgent ?? null, 512),
+    },
+    { timeoutMs: opts.timeoutMs },
   );
 }
 
@@ -83,9 +98,12 @@ export type InvoiceSummary = {
 export type AuditEntry = {
   email: string | null;
   outcome: string;
+  /** Repeats of a refusal within a minute are one entry. */
+  attempts: number;
   flow: string | null;
   userAgent: string | null;
-  createdAt: string;
+  /** The latest attempt this entry stands for. */
+  lastAttemptAt: string;
 };
 
 export type CompanySummary = {
@@ -145,10 +163,10 @@ export function companiesForUser(claims: Claims) {
                select stripe_invoice_id as id, number, status, amount_due::float8 as "amountDue", amount_paid::float8 as "amountPaid",
                       currency, hosted_invoice_url as "hostedInvoiceUrl", stripe_created_at as "createdAt"
                from public.billing_invoices where company_id = c.id order by stripe_created_at desc limit 5) i), '[]'::json) as invoices,
-            coalesce((select json_agg(a order by a."createdAt" desc) from (
-               select u.email, pa.outcome, pa.flow, pa.user_agent as "userAgent", pa.created_at as "createdAt"
+            coalesce((select json_agg(a order by a."lastAttemptAt" desc) from (
+               select u.email, pa.outcome, pa.attempts, pa.flow, pa.user_agent as "userAgent", pa.last_attempt_at as "lastAttemptAt"
                from public.portal_audit pa left join private.member_emails(c.id) u on u.user_id = pa.user_id
-               where pa.company_id = c.id order by pa.created_at desc limit 10) a), '[]'::json) as audit,
+               where pa.company_id = c.id order by pa.last_attempt_at desc limit 10) a), '[]'::json) as audit,
             live.live as "hasLiveSubscription",
             case when live.live then '[]'::json else coalesce((select json_agg(json_build_object(
                       'priceId', o.price_id, 'productId', o.product_id, 'productName', o.product_name,

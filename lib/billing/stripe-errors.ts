@@ -1,12 +1,15 @@
 import Stripe from "stripe";
+import { TimeoutError } from "@/lib/deadline";
 import type { BillingFailure } from "@/lib/billing/errors";
-import { failure } from "@/lib/billing/errors";
+import { failure, unavailable } from "@/lib/billing/errors";
 
 /**
  * Maps what Stripe answered to one of our codes. Stripe's own text stays in the server log;
  * the person sees our sentence. Anything unrecognised is `internal`.
  */
 export function failureFromStripe(err: unknown): BillingFailure {
+  // No answer within the click's deadline.
+  if (err instanceof TimeoutError) return unavailable("stripe_unavailable");
   if (!(err instanceof Stripe.errors.StripeError)) return failure("internal");
   const message = err.message ?? "";
   if (
@@ -14,8 +17,8 @@ export function failureFromStripe(err: unknown): BillingFailure {
     err instanceof Stripe.errors.StripeAPIError ||
     err instanceof Stripe.errors.StripeRateLimitError
   )
-    return failure("stripe_unavailable");
-  if ((err.statusCode ?? 0) >= 500 || err.statusCode === 429) return failure("stripe_unavailable");
+    return unavailable("stripe_unavailable");
+  if ((err.statusCode ?? 0) >= 500 || err.statusCode === 429) return unavailable("stripe_unavailable");
   if (err instanceof Stripe.errors.StripeInvalidRequestError) {
     if (err.param === "customer" || /^No such customer\b/.test(message)) return failure("customer_not_found");
     if (

@@ -3,7 +3,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { type Claims, currentClaims } from "@/lib/auth";
 import { SessionEndedError } from "@/lib/auth/session-ended";
-import { type BillingFailure, failure, UnavailableError } from "@/lib/billing/errors";
+import { type BillingFailure, failure, unavailable, UnavailableError } from "@/lib/billing/errors";
+import { clickDeadline } from "@/lib/click-deadline";
 import { portalInputFromForm } from "@/lib/billing/input";
 import type { RequestContext } from "@/lib/http/billing-post";
 
@@ -21,15 +22,16 @@ export async function runBillingFormAction(
   fields: string,
   run: (claims: Claims | null, input: unknown, ctx: RequestContext) => Promise<Outcome>,
 ): Promise<BillingFormState> {
+  const deadline = clickDeadline();
   if (!(form instanceof FormData))
     return { error: failure("invalid_request", `Send the billing page's form: ${fields}.`) };
   const userAgent = (await headers()).get("user-agent");
   let result;
   try {
-    result = await run(await currentClaims(), portalInputFromForm(form), { userAgent });
+    result = await run(await currentClaims(), portalInputFromForm(form), { userAgent, deadline });
   } catch (err) {
     if (err instanceof SessionEndedError) return { error: failure("unauthenticated") };
-    if (err instanceof UnavailableError) return { error: { code: err.code, message: err.message } };
+    if (err instanceof UnavailableError) return { error: unavailable(err.code) };
     throw err;
   }
   if (!result.ok) return { error: result.error };

@@ -3,7 +3,8 @@ import { NextResponse } from "next/server";
 import { type Claims, claimsFromRequest } from "@/lib/auth";
 import { isCrossSiteRequest, ownOrigins } from "@/lib/auth/same-origin";
 import { SessionEndedError } from "@/lib/auth/session-ended";
-import { type BillingFailure, failure, statusOf, UnavailableError } from "@/lib/billing/errors";
+import { type BillingFailure, failure, statusOf, unavailable, UnavailableError } from "@/lib/billing/errors";
+import { clickDeadline, type Deadline } from "@/lib/click-deadline";
 import { env } from "@/lib/env";
 import { readLimitedBody } from "@/lib/http/limited-body";
 import { errorFields, log } from "@/lib/log";
@@ -11,9 +12,8 @@ import { errorFields, log } from "@/lib/log";
 // A billing request is a few ids and a URL, well under 3 KB; 16 KB leaves room and nothing
 // more is read.
 const MAX_BODY_BYTES = 16 * 1024;
-const RETRY_AFTER_SECONDS = 30;
 
-export type RequestContext = { userAgent: string | null; unreadableBody?: BillingFailure };
+export type RequestContext = { userAgent: string | null; unreadableBody?: BillingFailure; deadline: Deadline };
 type Outcome = { ok: true } | { ok: false; error: BillingFailure };
 
 /**
@@ -22,7 +22,8 @@ type Outcome = { ok: true } | { ok: false; error: BillingFailure };
  * purpose, a cookie rides along with any request a page makes), the caller's verified claims,
  * a JSON body of at most 16 KB read only for a signed-in caller and never trusted, and the
  * answer as JSON or `{ error, code }` with the list's status. A dependency that is down is a
- * 503 with Retry-After; a token whose session was signed out is a 401.
+ * 503 with Retry-After; a token whose session was signed out is a 401. The click's deadline
+ * starts here, so everything it waits for counts against one budget.
  */
 export async function handleBillingPost<T extends Outcome>(
   request: Request,
@@ -30,6 +31,7 @@ export async function handleBillingPost<T extends Outcome>(
   run: (claims: Claims | null, body: unknown, ctx: RequestContext) => Promise<T>,
   answer: (result: Extract<T, { ok: true }>) => Record<string, unknown>,
 ): Promise<Response> {
+  const deadline = clickDeadline();
   const responseHeaders = new Headers();
   const fail = (error: BillingFailure) => {
     const headers = new Headers(responseHeaders);
@@ -51,6 +53,7 @@ export async function handleBillingPost<T extends Outcome>(
     const result = await run(claims, body.ok ? body.value : undefined, {
       userAgent: request.headers.get("user-agent"),
       unreadableBody: body.ok ? undefined : body.error,
+      deadline,
     });
     if (!result.ok) return fail((result as Extract<Outcome, { ok: false }>).error);
     return NextResponse.json(answer(result as Extract<T, { ok: true }>), { headers: responseHeaders });
@@ -62,7 +65,7 @@ export async function handleBillingPost<T extends Outcome>(
         code: err.code,
         ...(err.cause === undefined ? {} : errorFields(err.cause)),
       });
-      return fail({ code: err.code, message: err.message, retryAfterSeconds: RETRY_AFTER_SECONDS });
+      return fail(unavailable(err.code));
     }
     log.error(failedEvent, errorFields(err));
     return fail(failure("internal"));

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { parseEnv } from "@/lib/env";
+import { checkEnvForBuild } from "@/lib/env-schema";
 
 const base = {
   NEXT_PUBLIC_SUPABASE_URL: "https://abcd.supabase.co",
@@ -51,6 +53,19 @@ describe("parseEnv", () => {
     [{ ALLOWED_RETURN_ORIGINS: "https://ok.example.com,evil" }, /ALLOWED_RETURN_ORIGINS has "evil"/],
     [{ STRIPE_PORTAL_CONFIG_ID: "config_1" }, /STRIPE_PORTAL_CONFIG_ID must be a portal configuration id/],
     [{ STRIPE_TIMEOUT_MS: "5" }, /STRIPE_TIMEOUT_MS/],
+    [
+      { PORTAL_RATE_LIMIT_PER_MINUTE: "100000" },
+      /PORTAL_RATE_LIMIT_PER_MINUTE is over the maximum of 1000 \(got 100000\)/,
+    ],
+    [{ PORTAL_RATE_LIMIT_PER_MINUTE: "0" }, /PORTAL_RATE_LIMIT_PER_MINUTE is under the minimum of 1 \(got 0\)/],
+    [
+      { STRIPE_TIMEOUT_MS: "500" },
+      /STRIPE_TIMEOUT_MS is under the minimum of 1000 \(got 500\): set a whole number from 1000 to 60000, or leave it unset for 10000/,
+    ],
+    [{ STRIPE_MAX_NETWORK_RETRIES: "2.5" }, /STRIPE_MAX_NETWORK_RETRIES is "2.5", which is not a whole number/],
+    [{ CLICK_DEADLINE_MS: "10s" }, /CLICK_DEADLINE_MS is "10s", which is not a whole number/],
+    [{ CLICK_DEADLINE_MS: "1000" }, /CLICK_DEADLINE_MS is under the minimum of 2000/],
+    [{ DATABASE_TIMEOUT_MS: "10000" }, /DATABASE_TIMEOUT_MS is 10000, not under CLICK_DEADLINE_MS \(10000\)/],
   ])("%j is refused, naming the variable", (overrides, message) => {
     expect(() => parseEnv({ ...base, ...overrides })).toThrow(message);
   });
@@ -71,8 +86,57 @@ describe("parseEnv", () => {
     }
   });
 
+  test("the deadlines: defaults, and values within bounds", () => {
+    expect(parseEnv(base)).toMatchObject({
+      clickDeadlineMs: 10000,
+      databaseTimeoutMs: 3000,
+      portalRateLimitPerMinute: 10,
+    });
+    expect(parseEnv({ ...base, CLICK_DEADLINE_MS: " 5000 ", DATABASE_TIMEOUT_MS: "800" })).toMatchObject({
+      clickDeadlineMs: 5000,
+      databaseTimeoutMs: 800,
+    });
+  });
+
+  test("every problem is listed at once", () => {
+    expect(() => parseEnv({ ...base, STRIPE_TIMEOUT_MS: "500", PORTAL_RATE_LIMIT_PER_MINUTE: "100000" })).toThrow(
+      /STRIPE_TIMEOUT_MS is under[^]*PORTAL_RATE_LIMIT_PER_MINUTE is over|PORTAL_RATE_LIMIT_PER_MINUTE is over[^]*STRIPE_TIMEOUT_MS is under/,
+    );
+  });
+
   test("empty strings count as unset", () => {
     expect(parseEnv({ ...base, STRIPE_PORTAL_CONFIG_ID: "", DEBUG: "" }).stripePortalConfigId).toBeUndefined();
     expect(parseEnv({ ...base, DEBUG: "true" }).debug).toBe(true);
+  });
+});
+
+describe("next build", () => {
+  const buildConfig = async (source: Record<string, string | undefined>) => {
+    const saved = { ...process.env };
+    try {
+      for (const k of Object.keys(process.env)) delete process.env[k];
+      Object.assign(process.env, source);
+      // next.config.js is plain JavaScript (no types): import it by URL, typed here.
+      const url = new URL("../../next.config.js", import.meta.url).href;
+      const { default: nextConfig } = (await import(url)) as { default: (phase: string) => object };
+      return nextConfig(PHASE_PRODUCTION_BUILD);
+    } finally {
+      for (const k of Object.keys(process.env)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  };
+
+  test("a bad value set where the build runs fails the build, naming it", async () => {
+    await expect(buildConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: "100000" })).rejects.toThrow(
+      /PORTAL_RATE_LIMIT_PER_MINUTE is over the maximum of 1000/,
+    );
+    await expect(buildConfig({ ...base, STRIPE_TIMEOUT_MS: "500" })).rejects.toThrow(
+      /STRIPE_TIMEOUT_MS is under the minimum of 1000/,
+    );
+  });
+
+  test("a build machine without the runtime variables still builds", async () => {
+    await expect(buildConfig({})).resolves.toMatchObject({ poweredByHeader: false });
+    expect(() => checkEnvForBuild({ APP_URL: "https://app.example.com" })).not.toThrow();
   });
 });

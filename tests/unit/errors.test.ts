@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import { describe, expect, test } from "vitest";
-import { billingErrors, failure, statusOf } from "@/lib/billing/errors";
+import { billingErrors, failure, statusOf, unavailable } from "@/lib/billing/errors";
+import { TimeoutError } from "@/lib/deadline";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
 
 type RawError = Parameters<typeof Stripe.errors.StripeError.generate>[0];
@@ -93,8 +94,10 @@ describe("failureFromStripe", () => {
       "connection",
       new Stripe.errors.StripeConnectionError({ message: "timeout", type: "StripeConnectionError" } as never),
     ],
-  ])("%s → stripe_unavailable", (_name, err) => {
-    expect(failureFromStripe(err).code).toBe("stripe_unavailable");
+    ["no answer within the click's deadline", new TimeoutError("Stripe", 9500)],
+  ])("%s → stripe_unavailable, with Retry-After", (_name, err) => {
+    expect(failureFromStripe(err)).toEqual(unavailable("stripe_unavailable"));
+    expect(unavailable("stripe_unavailable").retryAfterSeconds).toBe(30);
   });
 
   test("anything else → internal, never Stripe's own text", () => {

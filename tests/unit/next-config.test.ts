@@ -4,7 +4,9 @@ import type { NextConfig } from "next";
 import { describe, expect, test } from "vitest";
 
 const configPath = "../../next.config.js"; // plain JS, as Next loads it
-const load = async () => ((await import(configPath)) as { default: NextConfig }).default;
+// A function of the phase: the production server's configuration is what pages get.
+const load = async () =>
+  ((await import(configPath)) as { default: (phase: string) => NextConfig }).default("phase-production-server");
 
 describe("next.config.js", () => {
   test("type errors fail the build", async () => {
