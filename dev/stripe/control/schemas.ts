@@ -65,8 +65,13 @@ export const webhookBody = z.union([
 ]);
 
 export const webhookFaultBody = z.object({
-  mode: z.enum(["duplicate", "reverse", "fail_first"]),
+  mode: z.enum(["duplicate", "reverse", "fail_first", "drop"]),
   count: z.int().min(1).default(1),
+});
+
+export const ageEventsBody = z.object({
+  seconds: z.int().min(1),
+  events: z.array(z.string()).min(1).optional(),
 });
 
 export const simulateBody = z.object({

@@ -1,6 +1,7 @@
 // Portal configurations: the one a test account has once its portal settings were saved in the
 // dashboard (the default), and ones made through the API, which start with every feature off.
 import type { ConfigurationObject, JsonObject } from "../state/types.ts";
+import { activePrices } from "./catalog.ts";
 import { nowSeconds, randomId } from "./ids.ts";
 
 function features(on: boolean): JsonObject {
@@ -49,4 +50,18 @@ export function newConfiguration(fields: Partial<ConfigurationObject> = {}): Con
   };
 }
 
-export const dashboardConfiguration = () => newConfiguration({ is_default: true });
+// Saved in the dashboard with what the billing page offers switched on: plan changes among the
+// catalog's live plans, cancellation, card updates and invoices.
+export function dashboardConfiguration(): ConfigurationObject {
+  const on = features(true);
+  const products = activePrices().map((price) => ({
+    adjustable_quantity: { enabled: false, maximum: null, minimum: 1 },
+    prices: [price.id],
+    product: price.product,
+  }));
+  const update = { ...(on.subscription_update as JsonObject), enabled: true, default_allowed_updates: ["price"] };
+  return newConfiguration({
+    is_default: true,
+    features: { ...on, subscription_update: { ...update, proration_behavior: "create_prorations", products } },
+  });
+}

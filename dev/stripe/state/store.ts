@@ -3,9 +3,18 @@
 import { dashboardConfiguration } from "../objects/configuration.ts";
 import { newCustomer } from "../objects/customer.ts";
 import { nowSeconds, reproducibly } from "../objects/ids.ts";
+import { startEndpoint } from "../objects/webhook-endpoint.ts";
 import { WebhookDispatcher } from "../webhooks/deliver.ts";
 import { IdempotencyCache } from "../wire/idempotency.ts";
-import type { ConfigurationObject, CustomerObject, SeedCustomer, SessionRecord, Store, StoreStart } from "./types.ts";
+import type {
+  ConfigurationObject,
+  CustomerObject,
+  EndpointEntry,
+  SeedCustomer,
+  SessionRecord,
+  Store,
+  StoreStart,
+} from "./types.ts";
 
 export type StoreOptions = Omit<StoreStart, "seededAt"> & {
   apiKey: string;
@@ -20,6 +29,9 @@ export function createStore(options: StoreOptions): Store {
   const { apiKey, log, ...rest } = options;
   const start: StoreStart = { ...rest, seededAt: options.seededAt ?? nowSeconds() };
   const defaults = reproducibly("default-configuration", start.seededAt, dashboardConfiguration);
+  const spec = start.webhook;
+  const webhook = spec ? reproducibly("start-webhook-endpoint", start.seededAt, () => startEndpoint(spec)) : null;
+  const webhookEndpoints = new Map<string, EndpointEntry>(webhook ? [[webhook.endpoint.id, webhook]] : []);
   const store: Store = {
     start,
     apiKey,
@@ -40,7 +52,9 @@ export function createStore(options: StoreOptions): Store {
     invoices: new Map(),
     paymentMethods: new Map(),
     events: [],
-    webhooks: new WebhookDispatcher(start.webhook, log),
+    webhookEndpoints,
+    controlEndpointId: webhook?.endpoint.id ?? null,
+    webhooks: new WebhookDispatcher(webhookEndpoints, log),
     log,
   };
   for (const seed of start.customers) reproducibly(seed.id, start.seededAt, () => putSeedCustomer(store, seed));
