@@ -16,6 +16,7 @@ import {
   ageEventsBody,
   configBody,
   faultBody,
+  resolveBody,
   seedCustomerBody,
   simulateBody,
   webhookBody,
@@ -115,6 +116,12 @@ export function controlRoutes(store: Store): Hono {
     const endpoint = await read(c, webhookBody);
     setControlEndpoint(store, endpoint.url === null ? null : endpoint);
     return c.json(endpoint);
+  });
+  control.post("/resolve", async (c) => {
+    const { host, to } = await read(c, resolveBody);
+    if (to === null) store.webhooks.resolve.delete(host);
+    else store.webhooks.resolve.set(host, new URL(to).origin);
+    return c.json(Object.fromEntries(store.webhooks.resolve));
   });
   control.get("/webhook-faults", (c) => c.json({ faults: store.webhooks.faults }));
   control.post("/webhook-faults", async (c) => {

@@ -69,6 +69,12 @@ export const webhookFaultBody = z.object({
   count: z.int().min(1).default(1),
 });
 
+// Deliveries to `host` (as in a URL: name[:port]) go to the origin `to`; null undoes it.
+export const resolveBody = z.object({
+  host: z.string().min(1),
+  to: z.url({ protocol: /^https?$/ }).nullable(),
+});
+
 export const ageEventsBody = z.object({
   seconds: z.int().min(1),
   events: z.array(z.string()).min(1).optional(),

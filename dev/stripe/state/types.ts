@@ -112,6 +112,9 @@ export type DeliveryLog = {
 
 export interface WebhookQueue {
   readonly faults: WebhookFault[];
+  // Host -> origin to send to instead, as `curl --resolve` would: an endpoint keeps the public URL
+  // Stripe requires while its deliveries reach a local receiver.
+  readonly resolve: Map<string, string>;
   // The enabled endpoints an event of this type goes to, by id.
   targets(type: string): string[];
   submit(event: StripeEvent, targets: string[]): void;

@@ -17,6 +17,7 @@ const BACKOFF_MS = [200, 500, 1000];
 
 export class WebhookDispatcher implements WebhookQueue {
   readonly faults: WebhookFault[] = [];
+  readonly resolve = new Map<string, string>();
   private readonly logs: DeliveryLog[] = [];
   private readonly lanes = new Map<string, Lane>();
   private closed = false;
@@ -86,6 +87,12 @@ export class WebhookDispatcher implements WebhookQueue {
     await Promise.all([...this.lanes.values()].map((l) => l.inFlight));
   }
 
+  private address(url: string): string {
+    const parsed = new URL(url);
+    const origin = this.resolve.get(parsed.host);
+    return origin ? `${origin}${parsed.pathname}${parsed.search}` : url;
+  }
+
   private lane(endpoint: string): Lane {
     let lane = this.lanes.get(endpoint);
     if (!lane) this.lanes.set(endpoint, (lane = { queue: [], held: [], running: false, inFlight: null }));
@@ -142,7 +149,7 @@ export class WebhookDispatcher implements WebhookQueue {
       const invalid = job.breakFirstAttempt && attempt === 0;
       // A signature made with the wrong secret is what a forged or corrupted delivery looks like.
       const secret = invalid ? `${target.secret}_wrong` : target.secret;
-      const sending = sendSigned(target.endpoint.url, JSON.stringify(event, null, 2), secret);
+      const sending = sendSigned(this.address(target.endpoint.url), JSON.stringify(event, null, 2), secret);
       lane.inFlight = sending;
       const status = await sending;
       lane.inFlight = null;
