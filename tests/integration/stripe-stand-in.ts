@@ -39,12 +39,14 @@ export function stripeControl(baseUrl: string) {
     }) => call("POST", "faults", fault),
     config: (config: { defaultConfiguration?: boolean }) => call("POST", "config", config),
     /** Points the stand-in's own endpoint (the start option's) at a URL, enabled, with this secret. */
-    webhook: (endpoint: { url: string; secret: string; enabledEvents?: string[] }) => call("POST", "webhook", endpoint),
+    webhook: (endpoint: { url: string; secret: string; enabledEvents?: string[] } | { url: null }) =>
+      call("POST", "webhook", endpoint),
     webhookEndpoint: async () => (await call("GET", "webhook")) as { id?: string; url: string | null },
     /** Deliveries to `host` go to the origin `to`, as `curl --resolve` would: a public URL, answered locally. */
     resolve: (host: string, to: string) => call("POST", "resolve", { host, to }),
     /** The next `count` events are lost on their way to every endpoint: failed at once, never retried. */
     dropDeliveries: (count: number) => call("POST", "webhook-faults", { mode: "drop", count }),
+    clearWebhookFaults: () => call("DELETE", "webhook-faults"),
     /** Resolves once every delivery so far was answered, or given up on. */
     flush: () => call("POST", "flush"),
     /** Moves events (all when none are named) `seconds` into the past. */
