@@ -106,7 +106,7 @@ async function main() {
     env.STRIPE_API_BASE = stripe.url;
     env.STRIPE_WEBHOOK_SECRET = LOCAL_WEBHOOK_SECRET;
     // The reconcile route works on a stand-in stack too: curl -H "Authorization: Bearer $CRON_SECRET" …
-    env.CRON_SECRET = process.env.CRON_SECRET ?? LOCAL_CRON_SECRET;
+    env.CRON_SECRET = process.env.CRON_SECRET || LOCAL_CRON_SECRET;
     say(
       `Stripe stand-in on ${stripe.url}, sending signed events to ${webhook.url} (control: ${stripe.url}/__control/counters)`,
     );
