@@ -1,7 +1,6 @@
 // Portal configurations: the one a test account has once its portal settings were saved in the
 // dashboard (the default), and ones made through the API, which start with every feature off.
 import type { ConfigurationObject, JsonObject } from "../state/types.ts";
-import { activePrices } from "./catalog.ts";
 import { nowSeconds, randomId } from "./ids.ts";
 
 function features(on: boolean): JsonObject {
@@ -51,13 +50,13 @@ export function newConfiguration(fields: Partial<ConfigurationObject> = {}): Con
 }
 
 // Saved in the dashboard with what the billing page offers switched on: plan changes among the
-// catalog's live plans, cancellation, card updates and invoices.
-export function dashboardConfiguration(): ConfigurationObject {
+// given plans (the catalog's live ones), cancellation, card updates and invoices.
+export function dashboardConfiguration(plans: Array<{ product: string; price: string }>): ConfigurationObject {
   const on = features(true);
-  const products = activePrices().map((price) => ({
+  const products = plans.map((plan) => ({
     adjustable_quantity: { enabled: false, maximum: null, minimum: 1 },
-    prices: [price.id],
-    product: price.product,
+    prices: [plan.price],
+    product: plan.product,
   }));
   const update = { ...(on.subscription_update as JsonObject), enabled: true, default_allowed_updates: ["price"] };
   return newConfiguration({

@@ -1,5 +1,6 @@
 // All state of one stand-in process. Nothing is persisted: a restart is a fresh Stripe test
 // account with only the seed in it.
+import { activePrices } from "../objects/catalog.ts";
 import { dashboardConfiguration } from "../objects/configuration.ts";
 import { newCustomer } from "../objects/customer.ts";
 import { nowSeconds, reproducibly } from "../objects/ids.ts";
@@ -28,7 +29,8 @@ export type StoreOptions = Omit<StoreStart, "seededAt"> & {
 export function createStore(options: StoreOptions): Store {
   const { apiKey, log, ...rest } = options;
   const start: StoreStart = { ...rest, seededAt: options.seededAt ?? nowSeconds() };
-  const defaults = reproducibly("default-configuration", start.seededAt, dashboardConfiguration);
+  const plans = activePrices().map((price) => ({ product: price.product, price: price.id }));
+  const defaults = reproducibly("default-configuration", start.seededAt, () => dashboardConfiguration(plans));
   const spec = start.webhook;
   const webhook = spec ? reproducibly("start-webhook-endpoint", start.seededAt, () => startEndpoint(spec)) : null;
   const webhookEndpoints = new Map<string, EndpointEntry>(webhook ? [[webhook.endpoint.id, webhook]] : []);
