@@ -1,6 +1,6 @@
 import { chromium, defineConfig, devices } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
-import { localStackEnv } from "./dev/local-stack";
+import { LOCAL_CRON_SECRET, localStackEnv } from "./dev/local-stack";
 import {
   appUrl,
   badConfigPort,
@@ -75,6 +75,8 @@ export default defineConfig({
         DEV_POSTGRES_PORT: String(ports.postgres),
         DEV_AUTH_PORT: String(ports.auth),
         DEV_STRIPE_PORT: String(ports.stripe),
+        // What tests/e2e/reconcile.spec.ts sends as Vercel Cron would.
+        CRON_SECRET: LOCAL_CRON_SECRET,
         ...testModeConfig,
       },
     },

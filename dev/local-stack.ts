@@ -3,6 +3,8 @@
 export const LOCAL_PUBLISHABLE_KEY = "sb_publishable_local_stand_in_key_0000";
 export const LOCAL_STRIPE_KEY = "sk_test_local_stand_in_key_0000";
 export const LOCAL_WEBHOOK_SECRET = "whsec_local_stand_in_secret_0000";
+/** What GET /api/cron/reconcile takes on a stack with the Stripe stand-in (Authorization: Bearer …). */
+export const LOCAL_CRON_SECRET = "cron_local_stand_in_secret_0000";
 /**
  * The stand-in's endpoint listens to what the app handles, as a production endpoint set up as the
  * README says would: lib/billing/webhooks/handlers.ts's HANDLED_EVENT_TYPES (a unit test keeps
@@ -43,6 +45,7 @@ export function localStackEnv(ports: LocalPorts): Record<string, string> {
     STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY,
     STRIPE_API_BASE: `http://127.0.0.1:${ports.stripe}`,
     STRIPE_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRET,
+    CRON_SECRET: LOCAL_CRON_SECRET,
     APP_URL: `http://localhost:${ports.app}`,
     PORT: String(ports.app),
   };

@@ -13,7 +13,13 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { startAuthStandIn } from "./auth/server.ts";
 import { takeSnapshot } from "./db-snapshot.ts";
-import { LOCAL_PUBLISHABLE_KEY, LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_EVENTS, LOCAL_WEBHOOK_SECRET } from "./local-stack.ts";
+import {
+  LOCAL_CRON_SECRET,
+  LOCAL_PUBLISHABLE_KEY,
+  LOCAL_STRIPE_KEY,
+  LOCAL_WEBHOOK_EVENTS,
+  LOCAL_WEBHOOK_SECRET,
+} from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
 import { startEmbeddedPostgres } from "./postgres.ts";
 import { startStripeStandIn } from "./stripe/server.ts";
@@ -99,6 +105,8 @@ async function main() {
     env.STRIPE_SECRET_KEY = LOCAL_STRIPE_KEY;
     env.STRIPE_API_BASE = stripe.url;
     env.STRIPE_WEBHOOK_SECRET = LOCAL_WEBHOOK_SECRET;
+    // The reconcile route works on a stand-in stack too: curl -H "Authorization: Bearer $CRON_SECRET" …
+    env.CRON_SECRET = process.env.CRON_SECRET || LOCAL_CRON_SECRET;
     say(
       `Stripe stand-in on ${stripe.url}, sending signed events to ${webhook.url} (control: ${stripe.url}/__control/counters)`,
     );

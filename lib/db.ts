@@ -40,11 +40,8 @@ export async function runSimple<Row extends object>(
   statements: string[],
   timeoutMs: number = env().databaseTimeoutMs,
 ): Promise<Row[]> {
-  // The server gives up a little earlier than the client, so a merely slow statement ends with a
-  // clean cancel and its connection stays usable.
-  const serverMs = Math.max(1, Math.floor(timeoutMs - Math.min(500, timeoutMs / 5)));
   const text = [
-    `select ${[`set_config('statement_timeout', '${serverMs}', true)`, ...configs].join(", ")}`,
+    `select ${[`set_config('statement_timeout', '${serverTimeoutMs(timeoutMs)}', true)`, ...configs].join(", ")}`,
     ...statements,
   ].join(";\n");
   const sql = db();
@@ -58,16 +55,58 @@ export async function runSimple<Row extends object>(
     )) as unknown as postgres.RowList<Row[]>[];
     return [...(results[statements.length] ?? [])];
   } catch (err) {
-    if (!isDatabaseUnavailable(err)) throw err;
-    log.warn("db.unavailable", { ms: Math.round(performance.now() - started), timeoutMs, ...errorFields(err) });
-    // Connections that got no answer in a full DATABASE_TIMEOUT_MS may never get one: start over
-    // with fresh ones. (A wait cut short by a click's deadline says nothing about the database.)
-    if (err instanceof TimeoutError && timeoutMs >= env().databaseTimeoutMs && pool === sql) {
-      pool = undefined;
-      void sql.end({ timeout: 0 }).catch(() => {});
-    }
-    throw new UnavailableError("database_unavailable", { cause: err });
+    throw asUnavailable(err, { sql, started, timeoutMs });
   }
+}
+
+/**
+ * `work` in one transaction (webhook events, syncs, reconcile), with runSimple's bounds: each
+ * statement is cancelled by the server past the timeout (statement_timeout, set for this
+ * transaction only), the server ends the session if the client goes quiet mid-transaction
+ * (idle_in_transaction_session_timeout, so no lock outlives a caller that gave up), and the
+ * caller stops waiting after `timeoutMs` in all, whatever the database does. A database that is
+ * down, refusing or too slow throws UnavailableError("database_unavailable").
+ * Hazard: a COMMIT already on the wire when the wait ends may still land, so `work` must be safe
+ * to run again (the billing writes are: events are recorded once, rows are versioned).
+ */
+export async function transaction<T>(
+  work: (tx: postgres.TransactionSql) => Promise<T>,
+  timeoutMs: number = env().databaseTimeoutMs,
+): Promise<T> {
+  const bounds =
+    `select set_config('statement_timeout', '${serverTimeoutMs(timeoutMs)}', true), ` +
+    `set_config('idle_in_transaction_session_timeout', '${Math.round(timeoutMs)}', true)`;
+  const sql = db();
+  const started = performance.now();
+  try {
+    const committed = sql.begin(async (tx) => {
+      // Sent ahead of work's first statement without waiting for its answer: no extra round trip.
+      const bounded = tx.unsafe(bounds).execute();
+      const [, result] = await Promise.all([bounded, work(tx)]);
+      return result;
+    }) as Promise<T>;
+    return await settleWithin(committed, timeoutMs, "the database");
+  } catch (err) {
+    throw asUnavailable(err, { sql, started, timeoutMs });
+  }
+}
+
+// The server gives up a little earlier than the client, so a merely slow statement ends with a
+// clean cancel and its connection stays usable.
+const serverTimeoutMs = (timeoutMs: number) => Math.max(1, Math.floor(timeoutMs - Math.min(500, timeoutMs / 5)));
+
+/** An outage as UnavailableError (logged); anything else, a bug of ours, as it is. */
+function asUnavailable(err: unknown, wait: { sql: postgres.Sql; started: number; timeoutMs: number }): unknown {
+  if (!isDatabaseUnavailable(err)) return err;
+  const { sql, started, timeoutMs } = wait;
+  log.warn("db.unavailable", { ms: Math.round(performance.now() - started), timeoutMs, ...errorFields(err) });
+  // Connections that got no answer in a full DATABASE_TIMEOUT_MS may never get one: start over
+  // with fresh ones. (A wait cut short by a click's deadline says nothing about the database.)
+  if (err instanceof TimeoutError && timeoutMs >= env().databaseTimeoutMs && pool === sql) {
+    pool = undefined;
+    void sql.end({ timeout: 0 }).catch(() => {});
+  }
+  return new UnavailableError("database_unavailable", { cause: err });
 }
 
 /**

@@ -27,7 +27,8 @@ export type StripeStandInOptions = {
   apiKey?: string;
   seed?: StripeStandInSeed;
   sessionTtlSeconds?: number;
-  // Where signed events are POSTed; also settable later with POST /__control/webhook.
+  // Where signed events are POSTed: a webhook endpoint of the account (GET /v1/webhook_endpoints
+  // lists it, the API can disable or delete it), re-pointed later with POST /__control/webhook.
   webhook?: WebhookEndpoint;
   log?: (line: string) => void;
 };

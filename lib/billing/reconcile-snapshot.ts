@@ -9,7 +9,7 @@ export type FieldChange = { field: string; before: string; after: string };
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "none");
 
-export async function billingSnapshot(sql: postgres.Sql, companyId: string): Promise<BillingSnapshot> {
+export async function billingSnapshot(sql: postgres.TransactionSql, companyId: string): Promise<BillingSnapshot> {
   const [row] = await sql<
     {
       deleted: boolean | null;

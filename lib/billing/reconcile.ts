@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { transaction } from "@/lib/db";
 import { errorFields, log } from "@/lib/log";
 import { UnavailableError, type BillingErrorCode } from "@/lib/billing/errors";
 import { billingSnapshot, diffSnapshots, type FieldChange } from "@/lib/billing/reconcile-snapshot";
@@ -64,7 +64,8 @@ type Linked = { id: string; name: string; customerId: string };
 
 /** Linked companies whose billing was written from Stripe longest ago (never first). */
 export async function staleCompanies(staleAfterMinutes: number, alsoCustomers: string[] = []): Promise<Linked[]> {
-  return db()<Linked[]>`
+  return transaction(
+    (tx) => tx<Linked[]>`
     select c.id, c.name, c.stripe_customer_id as "customerId"
     from public.companies c
     left join public.billing_customers bc on bc.company_id = c.id
@@ -74,15 +75,17 @@ export async function staleCompanies(staleAfterMinutes: number, alsoCustomers: s
       and (last.at is null
            or last.at < now() - make_interval(mins => ${staleAfterMinutes})
            or c.stripe_customer_id = any(${alsoCustomers}::text[]))
-    order by last.at nulls first, c.name`;
+    order by last.at nulls first, c.name`,
+  );
 }
 
 async function refreshCompany(company: Linked): Promise<CompanyResult> {
   const base = { companyId: company.id, name: company.name, customerId: company.customerId };
   try {
-    const before = await billingSnapshot(db(), company.id);
+    // Every read and write is bounded (transaction()): a database that hangs fails this company, not the run.
+    const before = await transaction((tx) => billingSnapshot(tx, company.id));
     await syncCompanyBilling(company.id, company.customerId);
-    const changes = diffSnapshots(before, await billingSnapshot(db(), company.id));
+    const changes = diffSnapshots(before, await transaction((tx) => billingSnapshot(tx, company.id)));
     return { ...base, outcome: changes.length ? "changed" : "unchanged", changes };
   } catch (err) {
     log.error("reconcile.company_failed", { companyId: company.id, ...errorFields(err) });

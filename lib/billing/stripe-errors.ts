@@ -23,6 +23,8 @@ export function failureFromStripe(err: unknown): BillingFailure {
     if (err.param === "customer" || /^No such customer\b/.test(message)) return failure("customer_not_found");
     if (
       err.param === "configuration" ||
+      // A deep link (Change plan) the portal configuration doesn't switch on.
+      (err.param === "flow_data[type]" && /portal configuration/.test(message)) ||
       /^No such configuration\b/.test(message) ||
       /^No configuration provided\b/.test(message)
     )

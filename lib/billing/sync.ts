@@ -1,6 +1,6 @@
 import "server-only";
 import Stripe from "stripe";
-import { db } from "@/lib/db";
+import { db, transaction } from "@/lib/db";
 import { stripe } from "@/lib/stripe";
 import { writeCustomer, writeInvoice, writePaymentMethod, writeSubscription } from "@/lib/billing/billing-store";
 
@@ -54,7 +54,7 @@ export async function syncCompanyBilling(
     customer = { id: customerId, object: "customer", deleted: true };
   }
   if ("deleted" in customer && customer.deleted) {
-    await db().begin((tx) => writeCustomer(tx, companyId, customer, at));
+    await transaction((tx) => writeCustomer(tx, companyId, customer, at));
     return { companyId, customerId, outcome: "customer_deleted", subscriptions: [], invoices: 0, card: null };
   }
   const [subscriptions, invoices] = await Promise.all([
@@ -63,7 +63,7 @@ export async function syncCompanyBilling(
   ]);
   await withProducts(client, subscriptions.data, products);
   const pm = (customer as Stripe.Customer).invoice_settings?.default_payment_method;
-  await db().begin(async (tx) => {
+  await transaction(async (tx) => {
     await writeCustomer(tx, companyId, customer, at);
     if (pm && typeof pm === "object") await writePaymentMethod(tx, companyId, pm, false, at);
     for (const sub of subscriptions.data) await writeSubscription(tx, companyId, sub, at);

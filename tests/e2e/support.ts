@@ -70,7 +70,7 @@ export const stripe = {
       action,
       ...extra,
     }),
-  webhookFaults: (mode: "duplicate" | "reverse" | "fail_first", count: number) =>
+  webhookFaults: (mode: "duplicate" | "reverse" | "fail_first" | "drop", count: number) =>
     control<void>(stripeUrl, "POST", "webhook-faults", { mode, count }),
   /** Resolves once every event so far has been delivered to the app's webhook. */
   flush: () => control<void>(stripeUrl, "POST", "flush"),
@@ -79,7 +79,7 @@ export const stripe = {
       Array<{
         event: string;
         type: string;
-        attempts: Array<{ status: number | "error"; signature: string }>;
+        attempts: Array<{ status: number | "error" | "dropped"; signature: string }>;
         delivered: boolean;
       }>
     >(stripeUrl, "GET", "deliveries"),

@@ -1,11 +1,14 @@
 // npm run billing:doctor against a real PostgreSQL and the Auth and Stripe stand-ins. Each check
 // is broken the way a new install breaks it, and must name the fix; Stripe calls are counted.
 import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import postgres from "postgres";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
-import { LOCAL_PUBLISHABLE_KEY } from "../../dev/local-stack.ts";
+import { LOCAL_PUBLISHABLE_KEY, LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
 import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
 import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
@@ -15,6 +18,11 @@ import { sdkFor, stripeControl } from "./stripe-stand-in.ts";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const UMBRELLA = "22222222-2222-4222-8222-000000000004";
 const KEY = "sk_test_doctor_checks";
+const SECRET = "whsec_doctor_checks";
+// A deployed app: Stripe delivers to its public URL (here resolved to a local server running the
+// app's own webhook route, see beforeAll).
+const APP_URL = "https://billing.example.com";
+const ENDPOINT_URL = `${APP_URL}/api/stripe/webhook`;
 
 let pg: RunningPostgres;
 let auth: AuthStandIn;
@@ -23,7 +31,11 @@ let control: ReturnType<typeof stripeControl>;
 let sql: postgres.Sql;
 let env: Record<string, string>;
 let fullConfiguration: string;
-let noProductsConfiguration: string;
+let noInvoicesConfiguration: string;
+let client: Stripe;
+let app: Server;
+let appOrigin: string;
+let routeDb: () => postgres.Sql;
 
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });
@@ -39,6 +51,7 @@ beforeAll(async () => {
         { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
       ],
     },
+    webhook: { url: ENDPOINT_URL, secret: SECRET, enabledEvents: LOCAL_WEBHOOK_EVENTS },
   });
   control = stripeControl(standIn.url);
   sql = postgres(pg.url, { max: 1, onnotice: () => {} });
@@ -48,48 +61,67 @@ beforeAll(async () => {
     NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
     STRIPE_SECRET_KEY: KEY,
     STRIPE_API_BASE: standIn.url,
-    STRIPE_WEBHOOK_SECRET: "whsec_doctor_checks",
+    STRIPE_WEBHOOK_SECRET: SECRET,
     STRIPE_MAX_NETWORK_RETRIES: "0",
-    APP_URL: "http://localhost:3000",
+    APP_URL,
   };
-  const client = sdkFor(standIn.url, KEY);
-  const features = {
-    invoice_history: { enabled: true },
-    payment_method_update: { enabled: true },
-    subscription_cancel: { enabled: true },
-  };
-  fullConfiguration = (
-    await client.billingPortal.configurations.create({
-      features: {
-        ...features,
-        subscription_update: {
-          enabled: true,
-          default_allowed_updates: ["price"],
-          products: [
-            { product: "prod_pro", prices: ["price_pro_monthly"] },
-            { product: "prod_business", prices: ["price_business_monthly"] },
-          ],
-        },
-      },
-    })
-  ).id;
-  noProductsConfiguration = (
-    await client.billingPortal.configurations.create({
-      features: { ...features, subscription_update: { enabled: true, default_allowed_updates: ["price"] } },
-    })
-  ).id;
+  // The app's webhook route, reached at APP_URL: it verifies with the app's STRIPE_WEBHOOK_SECRET.
+  Object.assign(process.env, env);
+  const { POST } = await import("@/app/api/stripe/webhook/route");
+  routeDb = (await import("@/lib/db")).db;
+  app = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const answer = await POST(
+        new Request(`${APP_URL}${req.url}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "stripe-signature": String(req.headers["stripe-signature"]) },
+          body: Buffer.concat(chunks),
+        }),
+      );
+      res.writeHead(answer.status).end(await answer.text());
+    });
+  });
+  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+  appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  client = sdkFor(standIn.url, KEY);
 });
+
+const features = {
+  invoice_history: { enabled: true },
+  payment_method_update: { enabled: true },
+  subscription_cancel: { enabled: true },
+  subscription_update: {
+    enabled: true,
+    default_allowed_updates: ["price" as const],
+    products: [
+      { product: "prod_pro", prices: ["price_pro_monthly"] },
+      { product: "prod_business", prices: ["price_business_monthly"] },
+    ],
+  },
+};
 
 afterAll(async () => {
   await sql?.end();
+  await routeDb?.().end();
+  app?.closeAllConnections();
+  await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
   await standIn?.close();
   await auth?.close();
   await pg?.stop();
 });
 
+// Each test starts from the stand-in as started (its endpoint for APP_URL, the dashboard default,
+// no events) plus two configurations made through the API.
 beforeEach(async () => {
+  await control.resetToStart();
+  await control.resolve(new URL(APP_URL).host, appOrigin);
+  fullConfiguration = (await client.billingPortal.configurations.create({ features })).id;
+  noInvoicesConfiguration = (
+    await client.billingPortal.configurations.create({ features: { ...features, invoice_history: { enabled: false } } })
+  ).id;
   await control.reset();
-  await control.config({ defaultConfiguration: true });
   await sql`truncate public.stripe_events, public.billing_subscriptions`;
   await sql`update public.companies set stripe_customer_id = 'cus_UmbrellaGone001' where id = ${UMBRELLA}`;
 });
@@ -118,11 +150,12 @@ async function doctor(overrides: Record<string, string | undefined> = {}): Promi
 const check = (report: Report, id: string) => report.checks.find((c) => c.id === id)!;
 const healthy = async () => {
   await sql`update public.companies set stripe_customer_id = null where id = ${UMBRELLA}`;
-  await sql`insert into public.stripe_events (id, type, stripe_created_at, outcome) values ('evt_doctor', 'invoice.paid', now(), 'applied')`;
+  await sql`insert into public.stripe_events (id, type, stripe_created_at, outcome) values ('evt_doctor', 'invoice.paid', now(), 'applied')
+            on conflict (id) do nothing`;
   return { STRIPE_PORTAL_CONFIG_ID: fullConfiguration };
 };
 
-test("a healthy install passes every check the stand-in can answer, at 1 + N customers + 2 Stripe calls", async () => {
+test("a healthy install passes every check, at 1 + N customers + 2 Stripe calls", async () => {
   const report = await doctor(await healthy());
   const statuses = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
   expect(statuses).toEqual({
@@ -130,20 +163,30 @@ test("a healthy install passes every check the stand-in can answer, at 1 + N cus
     "stripe-key": "pass",
     "stripe-mode": "pass",
     "portal-configuration": "pass",
-    // The stand-in serves no webhook endpoints and ignores delivery_success yet: the follow-up task.
-    "webhook-endpoint": "fail",
-    "webhook-deliveries": expect.any(String),
+    "webhook-endpoint": "pass",
+    "webhook-deliveries": "pass",
     "events-arrived": "pass",
     customers: "pass",
     "jwt-signing-keys": "pass",
   });
   expect(check(report, "stripe-key").summary).toBe("Stripe accepts it (test mode)");
+  expect(check(report, "webhook-endpoint").summary).toMatch(
+    new RegExp(`^we_\\w+ for ${ENDPOINT_URL} is enabled and subscribed to the \\d+ event types the app handles$`),
+  );
   expect(check(report, "jwt-signing-keys").summary).toMatch(/^asymmetric \(ES256\)/);
   expect(await control.calls()).toEqual({
     "GET /v1/billing_portal/configurations/:id": 1,
     "GET /v1/customers/:id": 2,
     "GET /v1/webhook_endpoints": 1,
     "GET /v1/events": 1,
+  });
+});
+
+test("the dashboard default configuration, as the demo saves it, passes", async () => {
+  const c = check(await doctor(), "portal-configuration");
+  expect(c).toMatchObject({
+    status: "pass",
+    summary: expect.stringMatching(/^the default configuration bpc_\w+ is active/),
   });
 });
 
@@ -185,7 +228,11 @@ describe("each check, broken, names its fix", () => {
       expect(check(report, id)).toMatchObject({ status: "skip", summary: expect.stringContaining("Stripe key") });
   });
 
-  test("portal: the default configuration doesn't offer Change plan", async () => {
+  test("portal: the default configuration saved without Change plan (configurations.update)", async () => {
+    const [saved] = (await client.billingPortal.configurations.list({ is_default: true })).data;
+    await client.billingPortal.configurations.update(saved!.id, {
+      features: { subscription_update: { enabled: false } },
+    });
     const c = check(await doctor({ STRIPE_PORTAL_CONFIG_ID: undefined }), "portal-configuration");
     expect(c.status).toBe("fail");
     expect(c.summary).toContain('"Change plan" needs subscription_update enabled');
@@ -200,16 +247,19 @@ describe("each check, broken, names its fix", () => {
     expect(c.fix).toContain("press Save");
   });
 
-  test("portal: STRIPE_PORTAL_CONFIG_ID unknown, or without products to switch between", async () => {
+  test("portal: STRIPE_PORTAL_CONFIG_ID unknown, or one saved without the invoice list", async () => {
     const unknown = check(
       await doctor({ STRIPE_PORTAL_CONFIG_ID: "bpc_DoesNotExist0000000000" }),
       "portal-configuration",
     );
     expect(unknown).toMatchObject({ status: "fail", summary: expect.stringContaining("which Stripe doesn't have") });
     expect(unknown.fix).toContain("STRIPE_PORTAL_CONFIG_ID");
-    const bare = check(await doctor({ STRIPE_PORTAL_CONFIG_ID: noProductsConfiguration }), "portal-configuration");
-    expect(bare).toMatchObject({ status: "fail", summary: expect.stringContaining("list the products") });
-    expect(bare.fix).toContain(noProductsConfiguration);
+    const bare = check(await doctor({ STRIPE_PORTAL_CONFIG_ID: noInvoicesConfiguration }), "portal-configuration");
+    expect(bare).toMatchObject({
+      status: "fail",
+      summary: `STRIPE_PORTAL_CONFIG_ID's configuration ${noInvoicesConfiguration}: the invoice list needs invoice_history enabled`,
+    });
+    expect(bare.fix).toContain(noInvoicesConfiguration);
   });
 
   test("webhook endpoint: no STRIPE_WEBHOOK_SECRET", async () => {
@@ -218,19 +268,92 @@ describe("each check, broken, names its fix", () => {
     expect(c.fix).toContain("stripe listen");
   });
 
-  test.todo(
-    "webhook endpoint: missing for APP_URL, disabled, not subscribed to an event type the app handles, another API version " +
-      "(needs the stand-in's webhook endpoints, list and create: the follow-up task)",
-  );
-  test.todo(
-    "webhook deliveries: a wrong STRIPE_WEBHOOK_SECRET leaves events undelivered, and the fix names the signing secret " +
-      "(needs the stand-in's events.list delivery_success and failed deliveries: the follow-up task)",
-  );
+  test("webhook endpoint: none for APP_URL, deployed (a failure with the command to make it) or local (stripe listen)", async () => {
+    const other = "https://elsewhere.example.com";
+    const missing = check(await doctor({ ...(await healthy()), APP_URL: other }), "webhook-endpoint");
+    expect(missing).toMatchObject({
+      status: "fail",
+      summary: `Stripe has no webhook endpoint for ${other}/api/stripe/webhook, so the billing page never hears of changes`,
+    });
+    expect(missing.fix).toContain(`stripe webhook_endpoints create --url ${other}/api/stripe/webhook`);
+    expect(missing.fix).toContain('-d "enabled_events[]=invoice.paid"');
+    const local = check(await doctor({ ...(await healthy()), APP_URL: "http://localhost:3000" }), "webhook-endpoint");
+    expect(local).toMatchObject({ status: "warn" });
+    expect(local.fix).toContain("stripe listen --forward-to http://localhost:3000/api/stripe/webhook");
+  });
+
+  test("webhook endpoint: disabled through the API", async () => {
+    const { id } = await control.webhookEndpoint();
+    await client.webhookEndpoints.update(id!, { disabled: true });
+    const c = check(await doctor(await healthy()), "webhook-endpoint");
+    expect(c).toMatchObject({ status: "fail", summary: `${id} for ${ENDPOINT_URL}: it is disabled` });
+    expect(c.fix).toContain(`Dashboard → Developers → Webhooks → ${id}: enable it`);
+  });
+
+  test("webhook endpoint: an event type the app handles missing; * counts as all", async () => {
+    const { id } = await control.webhookEndpoint();
+    const without = LOCAL_WEBHOOK_EVENTS.filter((t) => t !== "invoice.paid");
+    await client.webhookEndpoints.update(id!, {
+      enabled_events: without as Stripe.WebhookEndpointUpdateParams.EnabledEvent[],
+    });
+    const c = check(await doctor(await healthy()), "webhook-endpoint");
+    expect(c).toMatchObject({
+      status: "fail",
+      summary: `${id} for ${ENDPOINT_URL}: it is not subscribed to invoice.paid`,
+    });
+    expect(c.fix).toContain("select the events");
+    await client.webhookEndpoints.update(id!, { enabled_events: ["*"] });
+    expect(check(await doctor(await healthy()), "webhook-endpoint").status).toBe("pass");
+  });
+
+  test("webhook endpoint: the only enabled one sends events in another API version", async () => {
+    const { id } = await control.webhookEndpoint();
+    await client.webhookEndpoints.update(id!, { disabled: true });
+    const versioned = await client.webhookEndpoints.create({
+      url: ENDPOINT_URL,
+      enabled_events: ["*"],
+      api_version: "2025-03-31.basil",
+    });
+    const c = check(await doctor(await healthy()), "webhook-endpoint");
+    expect(c).toMatchObject({
+      status: "fail",
+      summary: `${versioned.id} for ${ENDPOINT_URL}: it sends events in API version 2025-03-31.basil, the app reads 2026-10-28.endive`,
+    });
+    expect(c.fix).toContain("An endpoint's API version can't be changed: create a new one");
+  });
+
+  test("webhook deliveries: a STRIPE_WEBHOOK_SECRET that isn't the endpoint's; the fix names the signing secret", async () => {
+    // The endpoint's secret was rolled in the Dashboard; the app still has the old one.
+    await control.webhook({
+      url: ENDPOINT_URL,
+      secret: "whsec_rolled_in_the_dashboard",
+      enabledEvents: LOCAL_WEBHOOK_EVENTS,
+    });
+    await control.simulate("cus_AcmeDemo000001", "set_metadata", { metadata: { probe: "1" } });
+    await control.flush(); // every attempt refused by the app's route: 400
+    const [lost] = (await client.events.list({ delivery_success: false })).data;
+    expect(lost?.type).toBe("customer.updated");
+    // Stripe would still be retrying it for a few minutes; the check looks at older ones only.
+    const fresh = check(await doctor(await healthy()), "webhook-deliveries");
+    expect(fresh.status).toBe("pass");
+    await control.ageEvents(600);
+    const c = check(await doctor(await healthy()), "webhook-deliveries");
+    expect(c).toMatchObject({
+      status: "fail",
+      summary: expect.stringMatching(
+        new RegExp(`^1 events of the last 3 days never reached the app \\(newest: customer.updated ${lost!.id}, `),
+      ),
+    });
+    expect(c.fix).toContain(`STRIPE_WEBHOOK_SECRET that is not the signing secret of ${ENDPOINT_URL}`);
+    expect(c.fix).toContain("Signing secret");
+    expect(c.fix).toContain("npm run billing:reconcile");
+    expect((await sql`select count(*)::int as n from public.stripe_events where id = ${lost!.id}`)[0]?.n).toBe(0);
+  });
 
   test("events: none yet, then one; quiet for long while subscriptions are live", async () => {
     const none = check(await doctor(), "events-arrived");
     expect(none).toMatchObject({ status: "fail", summary: "no Stripe event has reached this app yet" });
-    expect(none.fix).toContain("stripe listen --forward-to http://localhost:3000/api/stripe/webhook");
+    expect(none.fix).toContain(`stripe listen --forward-to ${ENDPOINT_URL}`);
     expect(none.fix).toContain("stripe trigger customer.subscription.updated");
     await sql`insert into public.stripe_events (id, type, stripe_created_at, outcome, received_at)
               values ('evt_old', 'invoice.paid', now() - interval '40 days', 'applied', now() - interval '40 days')`;
@@ -281,8 +404,9 @@ describe("npm run billing:doctor", () => {
     });
   }
 
-  test("--json for CI: every check with its status, and exit 1 while one fails", async () => {
-    const { code, out } = await run(["--json"], { ...env, ...(await healthy()) });
+  test("--json for CI: every check with its status; exit 1 while one fails, 0 once all pass", async () => {
+    // Umbrella's customer is deleted in Stripe, and no event has arrived yet.
+    const { code, out } = await run(["--json"], env);
     expect(code).toBe(1);
     const report = JSON.parse(out) as Report;
     expect(report.ok).toBe(false);
@@ -292,7 +416,10 @@ describe("npm run billing:doctor", () => {
       status: "pass",
       summary: "every variable is valid",
     });
-    expect(report.checks.map((c) => c.id)).toContain("jwt-signing-keys");
+    expect(report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["events-arrived", "customers"]);
+    const fixed = await run(["--json"], { ...env, ...(await healthy()) });
+    expect(fixed.code).toBe(0);
+    expect((JSON.parse(fixed.out) as Report).checks.every((c) => c.status === "pass")).toBe(true);
   });
 
   test("a bad environment: the variable named, exit 1", async () => {

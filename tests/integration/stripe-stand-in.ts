@@ -25,6 +25,8 @@ export function stripeControl(baseUrl: string) {
       await call("DELETE", "counters");
       await call("DELETE", "faults");
     },
+    /** The whole stand-in back to its state just after start: seed, endpoints, configurations, no events. */
+    resetToStart: () => call("POST", "reset"),
     seedCustomer: (customer: Record<string, unknown>) => call("POST", "customers", customer),
     simulate: (customer: string, action: string, extra: Record<string, unknown> = {}) =>
       call("POST", "simulate", { customer, action, ...extra }),
@@ -36,5 +38,18 @@ export function stripeControl(baseUrl: string) {
       count?: number;
     }) => call("POST", "faults", fault),
     config: (config: { defaultConfiguration?: boolean }) => call("POST", "config", config),
+    /** Points the stand-in's own endpoint (the start option's) at a URL, enabled, with this secret. */
+    webhook: (endpoint: { url: string; secret: string; enabledEvents?: string[] } | { url: null }) =>
+      call("POST", "webhook", endpoint),
+    webhookEndpoint: async () => (await call("GET", "webhook")) as { id?: string; url: string | null },
+    /** Deliveries to `host` go to the origin `to`, as `curl --resolve` would: a public URL, answered locally. */
+    resolve: (host: string, to: string) => call("POST", "resolve", { host, to }),
+    /** The next `count` events are lost on their way to every endpoint: failed at once, never retried. */
+    dropDeliveries: (count: number) => call("POST", "webhook-faults", { mode: "drop", count }),
+    clearWebhookFaults: () => call("DELETE", "webhook-faults"),
+    /** Resolves once every delivery so far was answered, or given up on. */
+    flush: () => call("POST", "flush"),
+    /** Moves events (all when none are named) `seconds` into the past. */
+    ageEvents: (seconds: number, events?: string[]) => call("POST", "events/age", { seconds, events }),
   };
 }

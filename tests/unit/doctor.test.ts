@@ -82,6 +82,11 @@ describe("portal configuration", () => {
       "the invoice list needs invoice_history enabled",
     ]);
   });
+  test("plan switching on with no products to switch between (or products not expanded)", () => {
+    expect(portalProblems(configuration({ features: { subscription_update: { enabled: true } } }))).toEqual([
+      '"Change plan" needs subscription_update to list the products (and prices) to switch between',
+    ]);
+  });
 });
 
 describe("webhook endpoint", () => {

@@ -84,6 +84,27 @@ describe("failureFromStripe", () => {
     expect(failureFromStripe(err).code).toBe("portal_not_configured");
   });
 
+  test("a Change plan deep link the configuration doesn't switch on → portal_not_configured, not internal", () => {
+    const err = Stripe.errors.StripeError.generate(
+      raw("invalid_request_error", {
+        param: "flow_data[type]",
+        message:
+          "You cannot use `flow_data` of type `subscription_update` because that feature is not enabled in your portal configuration.",
+        statusCode: 400,
+      }),
+    );
+    expect(failureFromStripe(err).code).toBe("portal_not_configured");
+    // Our own bad flow_data is still our bug.
+    const ours = Stripe.errors.StripeError.generate(
+      raw("invalid_request_error", {
+        param: "flow_data[type]",
+        message: "Invalid flow_data[type]: must be one of payment_method_update, subscription_cancel, …",
+        statusCode: 400,
+      }),
+    );
+    expect(failureFromStripe(ours).code).toBe("internal");
+  });
+
   test.each([
     ["api_error 500", Stripe.errors.StripeError.generate(raw("api_error", { statusCode: 500 }))],
     [

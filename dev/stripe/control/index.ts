@@ -12,8 +12,18 @@ import type { Fault, Store } from "../state/types.ts";
 import { describeEvent } from "../webhooks/emit.ts";
 import { describeFault } from "./faults.ts";
 import { resetToStart } from "./reset.ts";
-import { configBody, faultBody, seedCustomerBody, simulateBody, webhookBody, webhookFaultBody } from "./schemas.ts";
+import {
+  ageEventsBody,
+  configBody,
+  faultBody,
+  resolveBody,
+  seedCustomerBody,
+  simulateBody,
+  webhookBody,
+  webhookFaultBody,
+} from "./schemas.ts";
 import { simulate } from "./simulate.ts";
+import { ageEvents, controlEndpoint, setControlEndpoint } from "./webhooks.ts";
 
 const FLUSH_TIMEOUT_MS = 10_000;
 
@@ -101,11 +111,17 @@ export function controlRoutes(store: Store): Hono {
     return c.json(customer, 201);
   });
 
-  control.get("/webhook", (c) => c.json(store.webhooks.endpoint ?? { url: null }));
+  control.get("/webhook", (c) => c.json(controlEndpoint(store)));
   control.post("/webhook", async (c) => {
     const endpoint = await read(c, webhookBody);
-    store.webhooks.endpoint = endpoint.url === null ? null : endpoint;
+    setControlEndpoint(store, endpoint.url === null ? null : endpoint);
     return c.json(endpoint);
+  });
+  control.post("/resolve", async (c) => {
+    const { host, to } = await read(c, resolveBody);
+    if (to === null) store.webhooks.resolve.delete(host);
+    else store.webhooks.resolve.set(host, new URL(to).origin);
+    return c.json(Object.fromEntries(store.webhooks.resolve));
   });
   control.get("/webhook-faults", (c) => c.json({ faults: store.webhooks.faults }));
   control.post("/webhook-faults", async (c) => {
@@ -120,6 +136,10 @@ export function controlRoutes(store: Store): Hono {
     c.json({ events: simulate(store, await read(c, simulateBody)).map(describeEvent) }),
   );
   control.get("/events", (c) => c.json(store.events.map(describeEvent)));
+  control.post("/events/age", async (c) => {
+    const { seconds, events } = await read(c, ageEventsBody);
+    return c.json({ aged: ageEvents(store, seconds, events) });
+  });
   control.get("/deliveries", (c) => c.json(store.webhooks.deliveries()));
   control.post("/flush", async (c) =>
     (await store.webhooks.flush(FLUSH_TIMEOUT_MS))

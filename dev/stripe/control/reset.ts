@@ -1,6 +1,7 @@
 // POST /__control/reset: the state just after start. The seed comes back with the same ids and
-// times (the app's database, seeded from the first start, keeps pointing at them); config, faults
-// of both kinds, sessions, events, deliveries and counters go back to none. Deliveries still
+// times (the app's database, seeded from the first start, keeps pointing at them), the start
+// option's webhook endpoint too and no other; config, faults of both kinds, resolved hosts,
+// sessions, events, deliveries and counters go back to none. Deliveries still
 // queued are dropped and one on the wire is waited for, so none reaches the app after the reset.
 import { seedStartBilling } from "../billing/seed.ts";
 import { createStore } from "../state/store.ts";

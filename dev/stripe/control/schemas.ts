@@ -65,8 +65,19 @@ export const webhookBody = z.union([
 ]);
 
 export const webhookFaultBody = z.object({
-  mode: z.enum(["duplicate", "reverse", "fail_first"]),
+  mode: z.enum(["duplicate", "reverse", "fail_first", "drop"]),
   count: z.int().min(1).default(1),
+});
+
+// Deliveries to `host` (as in a URL: name[:port]) go to the origin `to`; null undoes it.
+export const resolveBody = z.object({
+  host: z.string().min(1),
+  to: z.url({ protocol: /^https?$/ }).nullable(),
+});
+
+export const ageEventsBody = z.object({
+  seconds: z.int().min(1),
+  events: z.array(z.string()).min(1).optional(),
 });
 
 export const simulateBody = z.object({

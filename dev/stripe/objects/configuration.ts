@@ -49,4 +49,18 @@ export function newConfiguration(fields: Partial<ConfigurationObject> = {}): Con
   };
 }
 
-export const dashboardConfiguration = () => newConfiguration({ is_default: true });
+// Saved in the dashboard with what the billing page offers switched on: plan changes among the
+// given plans (the catalog's live ones), cancellation, card updates and invoices.
+export function dashboardConfiguration(plans: Array<{ product: string; price: string }>): ConfigurationObject {
+  const on = features(true);
+  const products = plans.map((plan) => ({
+    adjustable_quantity: { enabled: false, maximum: null, minimum: 1 },
+    prices: [plan.price],
+    product: plan.product,
+  }));
+  const update = { ...(on.subscription_update as JsonObject), enabled: true, default_allowed_updates: ["price"] };
+  return newConfiguration({
+    is_default: true,
+    features: { ...on, subscription_update: { ...update, proration_behavior: "create_prorations", products } },
+  });
+}

@@ -8,6 +8,7 @@ import { portalConfigurationRoutes } from "./portal-configurations.ts";
 import { portalSessionRoutes } from "./portal-sessions.ts";
 import { productRoutes } from "./products.ts";
 import { subscriptionRoutes } from "./subscriptions.ts";
+import { webhookEndpointRoutes } from "./webhook-endpoints.ts";
 
 export const ROUTES: Route[] = [
   ...customerRoutes,
@@ -18,4 +19,5 @@ export const ROUTES: Route[] = [
   ...paymentMethodRoutes,
   ...productRoutes,
   ...eventRoutes,
+  ...webhookEndpointRoutes,
 ];

@@ -2,7 +2,7 @@
 // this server's hosted page (hosted/portal.ts) instead of billing.stripe.com.
 import { nowSeconds, portalSecret, randomId } from "../objects/ids.ts";
 import { defaultConfiguration, findConfiguration, liveCustomer } from "../state/store.ts";
-import type { JsonObject, PortalSessionObject, SessionRecord } from "../state/types.ts";
+import type { ConfigurationObject, JsonObject, PortalSessionObject, SessionRecord } from "../state/types.ts";
 import { emit } from "../webhooks/emit.ts";
 import { invalidRequest, parameterInvalidEmpty, parameterMissing, resourceMissing } from "../wire/errors.ts";
 import { expansions } from "../wire/expand.ts";
@@ -12,6 +12,7 @@ import { ok } from "../wire/route.ts";
 import type { ParsedObject } from "../wire/schema.ts";
 import { int, obj, oneOf, readNumber, readObject, readString, str, url } from "../wire/schema.ts";
 import { checkFlowData, checkFlowSubscription, flowDataSchema, renderFlow } from "./flow-data.ts";
+import { renderConfiguration } from "./portal-configurations.ts";
 
 // The portal locales Stripe takes.
 const LOCALES = [
@@ -57,6 +58,18 @@ function resolveConfiguration(p: ParsedObject, ctx: RouteContext) {
   return found;
 }
 
+// A "Change plan" deep link opens a page the configuration must offer. (The wording is the one
+// integrations quote; Stripe's reference does not print it.)
+function checkFlowFeature(configuration: ConfigurationObject, flow: ParsedObject): void {
+  if (readString(flow, "type") !== "subscription_update") return;
+  const update = (configuration.features as JsonObject | undefined)?.subscription_update as JsonObject | undefined;
+  if (update?.enabled !== true)
+    throw invalidRequest(
+      "You cannot use `flow_data` of type `subscription_update` because that feature is not enabled in your portal configuration.",
+      "flow_data[type]",
+    );
+}
+
 function afterExpiration(p: ParsedObject): { after_expiration?: JsonObject } {
   const given = readObject(p, "after_expiration");
   if (!given) return {};
@@ -78,7 +91,10 @@ function execute(p: ParsedObject, ctx: RouteContext) {
     throw resourceMissing("account", readString(p, "customer_account") ?? "", "customer_account", 400);
   const configuration = resolveConfiguration(p, ctx);
   const flowData = readObject(p, "flow_data");
-  if (flowData) checkFlowSubscription(ctx.store, flowData, customerId);
+  if (flowData) {
+    checkFlowFeature(configuration, flowData);
+    checkFlowSubscription(ctx.store, flowData, customerId);
+  }
   const secret = portalSecret();
   const session: PortalSessionObject = {
     id: randomId("bps_", 24),
@@ -109,7 +125,7 @@ function execute(p: ParsedObject, ctx: RouteContext) {
   ctx.store.sessionsCreated += 1;
   emit(ctx.store, "billing_portal.session.created", session, { request: ctx.request });
   const expanded = expansions(p, ["configuration"]).has("configuration");
-  return ok(expanded ? { ...session, configuration: structuredClone(configuration) } : session);
+  return ok(expanded ? { ...session, configuration: renderConfiguration(configuration) } : session);
 }
 
 export const portalSessionRoutes: Route[] = [

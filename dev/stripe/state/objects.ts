@@ -92,6 +92,8 @@ export type CustomerObject = {
   tax_exempt: string;
   test_clock: string | null;
 };
+// `secret` is stored apart (see EndpointEntry): Stripe answers it only to the create call.
+export type WebhookEndpointObject = Omit<Wire<Stripe.WebhookEndpoint>, "secret" | "deleted">;
 export type ConfigurationObject = JsonObject & {
   id: string;
   is_default: boolean;

@@ -1,11 +1,21 @@
 // All state of one stand-in process. Nothing is persisted: a restart is a fresh Stripe test
 // account with only the seed in it.
+import { activePrices } from "../objects/catalog.ts";
 import { dashboardConfiguration } from "../objects/configuration.ts";
 import { newCustomer } from "../objects/customer.ts";
 import { nowSeconds, reproducibly } from "../objects/ids.ts";
+import { startEndpoint } from "../objects/webhook-endpoint.ts";
 import { WebhookDispatcher } from "../webhooks/deliver.ts";
 import { IdempotencyCache } from "../wire/idempotency.ts";
-import type { ConfigurationObject, CustomerObject, SeedCustomer, SessionRecord, Store, StoreStart } from "./types.ts";
+import type {
+  ConfigurationObject,
+  CustomerObject,
+  EndpointEntry,
+  SeedCustomer,
+  SessionRecord,
+  Store,
+  StoreStart,
+} from "./types.ts";
 
 export type StoreOptions = Omit<StoreStart, "seededAt"> & {
   apiKey: string;
@@ -19,7 +29,11 @@ export type StoreOptions = Omit<StoreStart, "seededAt"> & {
 export function createStore(options: StoreOptions): Store {
   const { apiKey, log, ...rest } = options;
   const start: StoreStart = { ...rest, seededAt: options.seededAt ?? nowSeconds() };
-  const defaults = reproducibly("default-configuration", start.seededAt, dashboardConfiguration);
+  const plans = activePrices().map((price) => ({ product: price.product, price: price.id }));
+  const defaults = reproducibly("default-configuration", start.seededAt, () => dashboardConfiguration(plans));
+  const spec = start.webhook;
+  const webhook = spec ? reproducibly("start-webhook-endpoint", start.seededAt, () => startEndpoint(spec)) : null;
+  const webhookEndpoints = new Map<string, EndpointEntry>(webhook ? [[webhook.endpoint.id, webhook]] : []);
   const store: Store = {
     start,
     apiKey,
@@ -40,7 +54,9 @@ export function createStore(options: StoreOptions): Store {
     invoices: new Map(),
     paymentMethods: new Map(),
     events: [],
-    webhooks: new WebhookDispatcher(start.webhook, log),
+    webhookEndpoints,
+    controlEndpointId: webhook?.endpoint.id ?? null,
+    webhooks: new WebhookDispatcher(webhookEndpoints, log),
     log,
   };
   for (const seed of start.customers) reproducibly(seed.id, start.seededAt, () => putSeedCustomer(store, seed));

@@ -8,6 +8,7 @@ import type {
   PaymentMethodObject,
   PortalSessionObject,
   SubscriptionObject,
+  WebhookEndpointObject,
 } from "./objects.ts";
 
 export type * from "./objects.ts";
@@ -42,10 +43,12 @@ export type Fault = {
 };
 
 // Delivery faults, one per event: a second delivery once acknowledged, held then sent newest first,
-// or a first attempt with an invalid signature.
-export type WebhookFault = { mode: "duplicate" | "reverse" | "fail_first"; count: number; remaining: number };
+// a first attempt with an invalid signature, or (drop) lost: failed at once and never retried.
+export type WebhookFault = { mode: "duplicate" | "reverse" | "fail_first" | "drop"; count: number; remaining: number };
 // `enabledEvents` as a webhook endpoint's `enabled_events`: event types, or "*" for all.
 export type WebhookEndpoint = { url: string; secret: string; enabledEvents?: string[] };
+// A /v1/webhook_endpoints object and the secret that signs what is sent to it.
+export type EndpointEntry = { endpoint: WebhookEndpointObject; secret: string };
 
 export type SeedSubscription = {
   price: string;
@@ -97,14 +100,24 @@ export type IdempotencyLookup =
   | { kind: "endpoint-mismatch"; firstEndpoint: string }
   | { kind: "params-mismatch" };
 
-export type DeliveryAttempt = { status: number | "error"; at: number; signature: "valid" | "invalid" };
-export type DeliveryLog = { event: string; type: string; attempts: DeliveryAttempt[]; delivered: boolean };
+// "dropped": lost on purpose (a drop fault), nothing was sent.
+export type DeliveryAttempt = { status: number | "error" | "dropped"; at: number; signature: "valid" | "invalid" };
+export type DeliveryLog = {
+  event: string;
+  type: string;
+  endpoint: string;
+  attempts: DeliveryAttempt[];
+  delivered: boolean;
+};
 
 export interface WebhookQueue {
-  endpoint: WebhookEndpoint | null;
   readonly faults: WebhookFault[];
-  wants(type: string): boolean;
-  submit(event: StripeEvent): void;
+  // Host -> origin to send to instead, as `curl --resolve` would: an endpoint keeps the public URL
+  // Stripe requires while its deliveries reach a local receiver.
+  readonly resolve: Map<string, string>;
+  // The enabled endpoints an event of this type goes to, by id.
+  targets(type: string): string[];
+  submit(event: StripeEvent, targets: string[]): void;
   deliveries(): DeliveryLog[];
   flush(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -133,6 +146,9 @@ export type Store = {
   invoices: Map<string, InvoiceObject>;
   paymentMethods: Map<string, PaymentMethodObject>;
   events: StripeEvent[];
+  // Newest last; the one POST /__control/webhook manages (the start option's), if any.
+  webhookEndpoints: Map<string, EndpointEntry>;
+  controlEndpointId: string | null;
   webhooks: WebhookQueue;
   log: (line: string) => void;
 };

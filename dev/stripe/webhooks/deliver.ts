@@ -1,55 +1,64 @@
-// Webhook delivery as Stripe does it: a signed JSON POST per event the endpoint subscribed to, in
-// creation order, one at a time, retried on a non-2xx answer or a network error. Stripe retries
-// for days; here it is 4 attempts over ~1.7 s so tests can watch retries happen. Injected webhook
-// faults reorder, repeat or break deliveries on purpose.
-import Stripe from "stripe";
+// Webhook delivery as Stripe does it: each event goes to every enabled endpoint subscribed to its
+// type when it is made, as a signed JSON POST, in creation order, one at a time per endpoint (each
+// endpoint has its own lane, so a dead one delays no other), retried on a non-2xx answer or a
+// network error. Stripe retries for days; here it is 4 attempts over ~1.7 s so tests can watch
+// retries happen. An endpoint disabled or deleted meanwhile gets nothing more. A delivery that
+// succeeds lowers the event's pending_webhooks, which is what events.list's delivery_success reads.
+// Injected webhook faults reorder, repeat, break or drop deliveries on purpose.
+import { subscribes } from "../objects/webhook-endpoint.ts";
+import type { DeliveryLog, EndpointEntry, StripeEvent, WebhookFault, WebhookQueue } from "../state/types.ts";
 import { sleep } from "../wire/http.ts";
-import type { DeliveryLog, StripeEvent, WebhookEndpoint, WebhookFault, WebhookQueue } from "../state/types.ts";
+import { sendSigned } from "./send.ts";
 
-type Job = { event: StripeEvent; breakFirstAttempt: boolean; twice: boolean };
+type Job = { event: StripeEvent; log: DeliveryLog; breakFirstAttempt: boolean; twice: boolean; drop: boolean };
+type Lane = { queue: Job[]; held: Job[]; running: boolean; inFlight: Promise<unknown> | null };
 
 const BACKOFF_MS = [200, 500, 1000];
 
 export class WebhookDispatcher implements WebhookQueue {
-  endpoint: WebhookEndpoint | null;
   readonly faults: WebhookFault[] = [];
-  private readonly logs = new Map<string, DeliveryLog>();
-  private readonly queue: Job[] = [];
-  private held: Job[] = [];
-  private running = false;
+  readonly resolve = new Map<string, string>();
+  private readonly logs: DeliveryLog[] = [];
+  private readonly lanes = new Map<string, Lane>();
   private closed = false;
-  private inFlight: Promise<unknown> | null = null;
   private idle: Array<() => void> = [];
-
+  private readonly endpoints: Map<string, EndpointEntry>;
   private readonly log: (line: string) => void;
 
-  constructor(endpoint: WebhookEndpoint | null, log: (line: string) => void) {
-    this.endpoint = endpoint;
+  constructor(endpoints: Map<string, EndpointEntry>, log: (line: string) => void) {
+    this.endpoints = endpoints;
     this.log = log;
   }
 
-  wants(type: string): boolean {
-    const enabled = this.endpoint?.enabledEvents ?? ["*"];
-    return !!this.endpoint && (enabled.includes("*") || enabled.includes(type));
+  targets(type: string): string[] {
+    return [...this.endpoints.values()].filter((e) => subscribes(e.endpoint, type)).map((e) => e.endpoint.id);
   }
 
-  // Events the endpoint does not want (or made while none is set) are recorded but never sent, as at Stripe.
-  submit(event: StripeEvent): void {
-    if (!this.wants(event.type) || this.closed) return;
+  submit(event: StripeEvent, targets: string[]): void {
+    if (targets.length === 0 || this.closed) return;
     const fault = this.takeFault();
-    const job: Job = { event, breakFirstAttempt: fault?.mode === "fail_first", twice: fault?.mode === "duplicate" };
-    this.logFor(event);
-    if (fault?.mode === "reverse") {
-      this.held.push(job);
-      if (fault.remaining === 0) this.releaseHeld();
-      return;
+    for (const endpoint of targets) {
+      const log: DeliveryLog = { event: event.id, type: event.type, endpoint, attempts: [], delivered: false };
+      this.logs.push(log);
+      const job: Job = {
+        event,
+        log,
+        breakFirstAttempt: fault?.mode === "fail_first",
+        twice: fault?.mode === "duplicate",
+        drop: fault?.mode === "drop",
+      };
+      const lane = this.lane(endpoint);
+      if (fault?.mode === "reverse") lane.held.push(job);
+      else {
+        lane.queue.push(job);
+        void this.run(lane);
+      }
     }
-    this.queue.push(job);
-    void this.run();
+    if (fault?.mode === "reverse" && fault.remaining === 0) this.releaseHeld();
   }
 
   deliveries(): DeliveryLog[] {
-    return [...this.logs.values()];
+    return [...this.logs];
   }
 
   // Resolves true once nothing is queued or in flight; held events are released first.
@@ -66,14 +75,28 @@ export class WebhookDispatcher implements WebhookQueue {
     return result;
   }
 
-  // Drops what is queued or held and resolves once the POST on the wire (if any) was answered,
-  // so that nothing reaches the endpoint afterwards: a reset relies on it.
+  // Drops what is queued or held and resolves once the POSTs on the wire (if any) were answered,
+  // so that nothing reaches an endpoint afterwards: a reset relies on it.
   async close(): Promise<void> {
     this.closed = true;
-    this.queue.length = 0;
-    this.held = [];
+    for (const lane of this.lanes.values()) {
+      lane.queue.length = 0;
+      lane.held = [];
+    }
     for (const wake of this.idle.splice(0)) wake();
-    await this.inFlight;
+    await Promise.all([...this.lanes.values()].map((l) => l.inFlight));
+  }
+
+  private address(url: string): string {
+    const parsed = new URL(url);
+    const origin = this.resolve.get(parsed.host);
+    return origin ? `${origin}${parsed.pathname}${parsed.search}` : url;
+  }
+
+  private lane(endpoint: string): Lane {
+    let lane = this.lanes.get(endpoint);
+    if (!lane) this.lanes.set(endpoint, (lane = { queue: [], held: [], running: false, inFlight: null }));
+    return lane;
   }
 
   private takeFault(): WebhookFault | undefined {
@@ -85,82 +108,59 @@ export class WebhookDispatcher implements WebhookQueue {
   }
 
   private releaseHeld(): void {
-    if (this.held.length === 0) return;
-    this.queue.push(...this.held.reverse());
-    this.held = [];
-    void this.run();
+    for (const lane of this.lanes.values()) {
+      if (lane.held.length === 0) continue;
+      lane.queue.push(...lane.held.reverse());
+      lane.held = [];
+      void this.run(lane);
+    }
   }
 
   private isIdle(): boolean {
-    return !this.running && this.queue.length === 0 && this.held.length === 0;
+    return [...this.lanes.values()].every((l) => !l.running && l.queue.length === 0 && l.held.length === 0);
   }
 
-  private logFor(event: StripeEvent): DeliveryLog {
-    let entry = this.logs.get(event.id);
-    if (!entry) {
-      entry = { event: event.id, type: event.type, attempts: [], delivered: false };
-      this.logs.set(event.id, entry);
-    }
-    return entry;
-  }
-
-  private async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  private async run(lane: Lane): Promise<void> {
+    if (lane.running) return;
+    lane.running = true;
     try {
-      for (let job = this.queue.shift(); job && !this.closed; job = this.queue.shift()) {
-        const delivered = await this.deliver(job);
+      for (let job = lane.queue.shift(); job && !this.closed; job = lane.queue.shift()) {
+        const delivered = await this.deliver(lane, job);
         // The copy goes out only once the original was acknowledged, like a redelivery Stripe makes.
-        if (delivered && job.twice) await this.deliver({ ...job, breakFirstAttempt: false, twice: false });
+        if (delivered && job.twice) await this.deliver(lane, { ...job, breakFirstAttempt: false, twice: false });
       }
     } finally {
-      this.running = false;
+      lane.running = false;
       if (this.isIdle()) for (const wake of this.idle.splice(0)) wake();
     }
   }
 
-  private async deliver(job: Job): Promise<boolean> {
-    const payload = JSON.stringify(job.event, null, 2);
-    const entry = this.logFor(job.event);
+  private async deliver(lane: Lane, job: Job): Promise<boolean> {
+    const { event, log } = job;
+    if (job.drop) {
+      log.attempts.push({ status: "dropped", at: Date.now(), signature: "valid" });
+      this.log(`webhook ${event.type} ${event.id} -> ${log.endpoint} dropped (fault)`);
+      return false;
+    }
     for (let attempt = 0; attempt <= BACKOFF_MS.length; attempt += 1) {
       if (attempt > 0) await sleep(BACKOFF_MS[attempt - 1] ?? 0);
-      const endpoint = this.endpoint;
-      if (this.closed || !endpoint) return false;
+      const target = this.endpoints.get(log.endpoint);
+      if (this.closed || target?.endpoint.status !== "enabled") return false;
       const invalid = job.breakFirstAttempt && attempt === 0;
       // A signature made with the wrong secret is what a forged or corrupted delivery looks like.
-      const secret = invalid ? `${endpoint.secret}_wrong` : endpoint.secret;
-      const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
-      const sending = post(endpoint.url, payload, signature);
-      this.inFlight = sending;
+      const secret = invalid ? `${target.secret}_wrong` : target.secret;
+      const sending = sendSigned(this.address(target.endpoint.url), JSON.stringify(event, null, 2), secret);
+      lane.inFlight = sending;
       const status = await sending;
-      this.inFlight = null;
-      entry.attempts.push({ status, at: Date.now(), signature: invalid ? "invalid" : "valid" });
-      this.log(`webhook ${job.event.type} ${job.event.id} -> ${status}${invalid ? " (invalid signature)" : ""}`);
+      lane.inFlight = null;
+      log.attempts.push({ status, at: Date.now(), signature: invalid ? "invalid" : "valid" });
+      this.log(`webhook ${event.type} ${event.id} -> ${status}${invalid ? " (invalid signature)" : ""}`);
       if (typeof status === "number" && status >= 200 && status < 300) {
-        entry.delivered = true;
+        if (!log.delivered) event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
+        log.delivered = true;
         return true;
       }
     }
     return false;
-  }
-}
-
-async function post(url: string, body: string, signature: string): Promise<number | "error"> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json; charset=utf-8",
-        "Stripe-Signature": signature,
-        "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-      },
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(10_000),
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status;
-  } catch {
-    return "error";
   }
 }

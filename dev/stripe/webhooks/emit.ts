@@ -29,6 +29,7 @@ export function emit(
   options: { before?: unknown; request?: EventRequest } = {},
 ): StripeEvent {
   const data: StripeEvent["data"] = { object: structuredClone(object) };
+  const targets = store.webhooks.targets(type);
   if (options.before !== undefined) data.previous_attributes = previousAttributes(options.before, object);
   const event: StripeEvent = {
     id: randomId("evt_", 24),
@@ -37,12 +38,13 @@ export function emit(
     created: nowSeconds(),
     data,
     livemode: false,
-    pending_webhooks: store.webhooks.wants(type) ? 1 : 0,
+    // The endpoints it is sent to; each successful delivery takes one off (webhooks/deliver.ts).
+    pending_webhooks: targets.length,
     request: options.request ?? AUTOMATIC,
     type,
   };
   store.events.push(event);
-  store.webhooks.submit(event);
+  store.webhooks.submit(event, targets);
   return event;
 }
 

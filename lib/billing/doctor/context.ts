@@ -10,6 +10,8 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   return () => (answer ??= load());
 };
 
+const PRODUCTS = "features.subscription_update.products";
+
 // Doctor runs are for people and CI, not clicks: a few customers at a time is plenty.
 const CUSTOMER_READS_AT_ONCE = 5;
 
@@ -21,9 +23,11 @@ export function doctorContext(migrationsDir: string): DoctorContext {
   const portalConfiguration = once(async (): Promise<PortalConfigurationLookup> => {
     const source = e.stripePortalConfigId ? "env" : "default";
     try {
+      // Stripe answers a configuration's products only when asked to (an includable field).
       const configuration = e.stripePortalConfigId
-        ? await client.billingPortal.configurations.retrieve(e.stripePortalConfigId)
-        : (await client.billingPortal.configurations.list({ is_default: true, limit: 1 })).data[0];
+        ? await client.billingPortal.configurations.retrieve(e.stripePortalConfigId, { expand: [PRODUCTS] })
+        : (await client.billingPortal.configurations.list({ is_default: true, limit: 1, expand: [`data.${PRODUCTS}`] }))
+            .data[0];
       return configuration ? { configuration, source } : { configuration: null, source };
     } catch (error) {
       if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "resource_missing")

@@ -1,7 +1,7 @@
 import "server-only";
 import type postgres from "postgres";
 import type Stripe from "stripe";
-import { db } from "@/lib/db";
+import { transaction } from "@/lib/db";
 import { log } from "@/lib/log";
 import { tieVersion } from "@/lib/billing/versions";
 import { handleEvent } from "@/lib/billing/webhooks/handlers";
@@ -14,8 +14,9 @@ export const TIE_SETTLED = "same-second tie: written as Stripe returned it";
 
 /**
  * Applies one verified Stripe event exactly once. Recording the event id and applying it
- * commit together: a repeated delivery finds the id and changes nothing; if applying throws,
- * both roll back and the caller answers 500 (503 if Stripe is unavailable) so Stripe retries.
+ * commit together, in a bounded transaction: a repeated delivery finds the id and changes
+ * nothing; if applying throws, both roll back and the caller answers a 5xx so Stripe retries
+ * (503 when the database or Stripe is unavailable: UnavailableError, or Stripe's own error).
  *
  * An event of the same second as the row it would write can't be ordered against it (Stripe
  * orders neither deliveries nor same-second events, and advises asking the API when order
@@ -46,7 +47,7 @@ async function recordAndApply(
 ): Promise<ApplyResult | "tie"> {
   const { customerId, paymentMethodId } = subjectOf(event.data.object);
   try {
-    return await db().begin(async (tx) => {
+    return await transaction(async (tx) => {
       // The company is looked up here, not by the handler, so every event type names one.
       const fresh = await tx`
         insert into public.stripe_events (id, type, stripe_created_at, outcome, company_id)

@@ -2,7 +2,8 @@
 import { NextResponse } from "next/server";
 import type Stripe from "stripe";
 import { env } from "@/lib/env";
-import { failure, statusOf, UnavailableError, type BillingFailure } from "@/lib/billing/errors";
+import { failure, statusOf, unavailable, UnavailableError, type BillingFailure } from "@/lib/billing/errors";
+import { failureFromStripe } from "@/lib/billing/stripe-errors";
 import { applyStripeEvent } from "@/lib/billing/webhooks/apply-event";
 import { isStripeEventEnvelope } from "@/lib/billing/webhooks/event-envelope";
 import { readLimitedBody } from "@/lib/http/limited-body";
@@ -43,12 +44,14 @@ export async function POST(request: Request) {
     const result = await applyStripeEvent(event);
     return NextResponse.json({ received: true, ...result });
   } catch (err) {
-    // Nothing was written (one transaction); a 5xx makes Stripe deliver the event again.
+    // Nothing was written (one transaction); a 5xx makes Stripe deliver the event again. An outage
+    // (database, or Stripe on a same-second re-read) is a 503 naming it, never a 500.
     log.error("webhook.apply_failed", { eventId: event.id, type: event.type, ...errorFields(err) });
-    return fail(failure(err instanceof UnavailableError ? err.code : "internal"));
+    return fail(err instanceof UnavailableError ? unavailable(err.code) : failureFromStripe(err));
   }
 }
 
 function fail(error: BillingFailure) {
-  return NextResponse.json({ error: error.message, code: error.code }, { status: statusOf(error.code) });
+  const headers = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+  return NextResponse.json({ error: error.message, code: error.code }, { status: statusOf(error.code), headers });
 }
