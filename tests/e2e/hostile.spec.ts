@@ -12,6 +12,9 @@ import { accessToken, auth, companies, postPortal, signIn, stripe, withDatabase 
 test.skip(realStripeTestMode, "the local suite needs the Stripe stand-in; unset STRIPE_SECRET_KEY to run it");
 
 const b64 = (v: string | Uint8Array) => Buffer.from(v).toString("base64url");
+/** Both billing POST routes share one request helper (lib/http/billing-post.ts): each is tried. */
+const BILLING_POSTS = ["/api/portal", "/api/checkout"] as const;
+const checkoutSessions = async () => (await stripe.counters()).calls["POST /v1/checkout/sessions"] ?? 0;
 const sessionsCreated = async () => (await stripe.counters()).sessionsCreated;
 
 /** Tokens of every malformed shape, built on a real token so the real kid and claims are there. */
@@ -58,6 +61,13 @@ test("malformed Bearer tokens get 401 unauthenticated, never 500, and no portal 
     expect
       .soft(res, name)
       .toEqual({ status: 401, body: { code: "unauthenticated", error: "Please sign in to manage billing." } });
+    const subscribe = await request.post("/api/checkout", {
+      headers: { authorization: `Bearer ${token}` },
+      data: { price: "price_pro_monthly" },
+      failOnStatusCode: false,
+    });
+    expect.soft(subscribe.status(), `checkout: ${name}`).toBe(401);
+    expect.soft((await subscribe.json()).code, `checkout: ${name}`).toBe("unauthenticated");
   }
   for (const header of [
     "Bearer",
@@ -67,14 +77,13 @@ test("malformed Bearer tokens get 401 unauthenticated, never 500, and no portal 
     "Bearer \u00ff\u00fe.a.b",
     "x".repeat(6000),
   ]) {
-    const res = await request.post("/api/portal", {
-      headers: { authorization: header },
-      data: {},
-      failOnStatusCode: false,
-    });
-    expect.soft(res.status(), header.slice(0, 20)).toBe(401);
+    for (const path of BILLING_POSTS) {
+      const res = await request.post(path, { headers: { authorization: header }, data: {}, failOnStatusCode: false });
+      expect.soft(res.status(), `${path} ${header.slice(0, 20)}`).toBe(401);
+    }
   }
   expect(await sessionsCreated()).toBe(before);
+  expect(await checkoutSessions()).toBe(0);
   // Forged key ids refetch the JWKS at most once per 30 s: the whole batch costs at most one call.
   expect((await auth.counters()).calls["GET /auth/v1/.well-known/jwks.json"]).toBeLessThanOrEqual(1);
   // The real token still works.
@@ -214,11 +223,12 @@ test("CSRF: a sibling origin can't use the visitor's cookie, by fetch, form or s
     { "sec-fetch-site": "same-site" },
     { "sec-fetch-site": "cross-site" },
   ];
-  for (const headers of forged) {
-    const res = await page.request.post("/api/portal", { headers, data: {}, failOnStatusCode: false });
-    expect.soft(res.status(), JSON.stringify(headers)).toBe(403);
-    expect.soft((await res.json()).code).toBe("cross_site_request");
-  }
+  for (const headers of forged)
+    for (const path of BILLING_POSTS) {
+      const res = await page.request.post(path, { headers, data: {}, failOnStatusCode: false });
+      expect.soft(res.status(), `${path} ${JSON.stringify(headers)}`).toBe(403);
+      expect.soft((await res.json()).code).toBe("cross_site_request");
+    }
   const { stateful } = await actionIds(page, "/billing");
   const action = await page.request.post("/billing", {
     headers: { "next-action": stateful[0]!, "content-type": "text/plain;charset=UTF-8", origin: sibling },
@@ -257,29 +267,34 @@ test("CSRF: a sibling origin can't use the visitor's cookie, by fetch, form or s
 
 test("bounded input: 413 before parsing, and messages that never echo the input", async ({ page, request }) => {
   const before = await sessionsCreated();
-  const started = Date.now();
-  const huge = await request.post("/api/portal", {
-    headers: { "content-type": "application/json" },
-    data: Buffer.alloc(20 * 1024 * 1024, 0x20),
-    failOnStatusCode: false,
-  });
-  expect(huge.status()).toBe(413);
-  expect((await huge.json()).code).toBe("payload_too_large");
-  expect(Date.now() - started).toBeLessThan(5_000);
+  for (const path of BILLING_POSTS) {
+    const started = Date.now();
+    const huge = await request.post(path, {
+      headers: { "content-type": "application/json" },
+      data: Buffer.alloc(20 * 1024 * 1024, 0x20),
+      failOnStatusCode: false,
+    });
+    expect(huge.status(), path).toBe(413);
+    expect((await huge.json()).code).toBe("payload_too_large");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }
 
   await signIn(page, "owner@acme.test");
-  const over = await page.request.post("/api/portal", {
-    data: { companyId: companies.acme.id, pad: "x".repeat(17 * 1024) },
-    failOnStatusCode: false,
-  });
-  expect(over.status()).toBe(413);
-  const keys = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`unknown_key_${i}`, 1])); // ~13 KB
-  const many = await page.request.post("/api/portal", { data: keys, failOnStatusCode: false });
-  expect(many.status()).toBe(400);
-  const body = (await many.json()) as { code: string; error: string };
-  expect(body.code).toBe("invalid_request");
-  expect(body.error.length).toBeLessThan(300);
+  for (const path of BILLING_POSTS) {
+    const over = await page.request.post(path, {
+      data: { companyId: companies.acme.id, pad: "x".repeat(17 * 1024) },
+      failOnStatusCode: false,
+    });
+    expect(over.status(), path).toBe(413);
+    const keys = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`unknown_key_${i}`, 1])); // ~13 KB
+    const many = await page.request.post(path, { data: keys, failOnStatusCode: false });
+    expect(many.status(), path).toBe(400);
+    const body = (await many.json()) as { code: string; error: string };
+    expect(body.code).toBe("invalid_request");
+    expect(body.error.length).toBeLessThan(300);
+  }
   expect(await sessionsCreated()).toBe(before);
+  expect(await checkoutSessions()).toBe(0);
 });
 
 test("a correctly signed webhook body that is not a Stripe event gets 400 and writes nothing", async ({ request }) => {
