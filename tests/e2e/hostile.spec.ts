@@ -179,6 +179,29 @@ test("server actions called with something other than their form get a typed ref
   await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
 });
 
+test("the Subscribe action called with something other than its form gets a typed refusal, not 500", async ({
+  page,
+}) => {
+  await signIn(page, "owner@initech.test");
+  const { stateful } = await actionIds(page, "/billing");
+  // One action serves every plan form of the page.
+  expect(stateful).toHaveLength(1);
+  for (const body of ['["x"]', "[{}, [1, 2]]", '[{}, {"price": "price_pro_monthly"}]', "[null, null]"]) {
+    const res = await callAction(page.request, "/billing", stateful[0]!, body);
+    expect.soft(res.status, body).toBe(200);
+    expect.soft(res.text, body).toContain('"code":"invalid_request"');
+  }
+  for (const [body, type] of [
+    ["not json", "text/plain;charset=UTF-8"],
+    ["garbage", "multipart/form-data; boundary=XX"],
+  ] as const) {
+    const res = await callAction(page.request, "/billing", stateful[0]!, body, type);
+    expect.soft(res.status, body).toBe(400);
+  }
+  expect((await stripe.counters()).calls["POST /v1/customers"] ?? 0).toBe(0);
+  expect(await checkoutSessions()).toBe(0);
+});
+
 const hostileNext = [
   "/\u2215\u2215evil.com",
   "/billing\u3002evil",
