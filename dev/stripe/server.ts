@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { LOCAL_STRIPE_KEY } from "../local-stack.ts";
 import { seedStartBilling } from "./billing/seed.ts";
 import { controlRoutes } from "./control/index.ts";
+import { mountCheckout } from "./hosted/checkout.ts";
 import { mountInvoicePage } from "./hosted/invoice.ts";
 import { mountPortal } from "./hosted/portal.ts";
 import { ROUTES } from "./resources/index.ts";
@@ -75,6 +76,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   app.get("/favicon.ico", (c) => c.body(null, 204));
   mountPortal(app, store);
   mountInvoicePage(app, store);
+  mountCheckout(app, store);
   mountApi(app, store, ROUTES);
 
   // Not overriding the global Request/Response: tests run the stand-in inside the app's process.

@@ -1,5 +1,6 @@
 // All state of one stand-in process. Nothing is persisted: a restart is a fresh Stripe test
 // account with only the seed in it.
+import { seedCatalog } from "../objects/catalog.ts";
 import { dashboardConfiguration } from "../objects/configuration.ts";
 import { newCustomer } from "../objects/customer.ts";
 import { nowSeconds, reproducibly } from "../objects/ids.ts";
@@ -39,6 +40,8 @@ export function createStore(options: StoreOptions): Store {
     subscriptions: new Map(),
     invoices: new Map(),
     paymentMethods: new Map(),
+    ...seedCatalog(),
+    checkoutSessions: new Map(),
     events: [],
     webhooks: new WebhookDispatcher(start.webhook, log),
     log,

@@ -18,6 +18,7 @@ export class WebhookDispatcher implements WebhookQueue {
   private held: Job[] = [];
   private running = false;
   private closed = false;
+  private paused = false;
   private inFlight: Promise<unknown> | null = null;
   private idle: Array<() => void> = [];
 
@@ -48,13 +49,27 @@ export class WebhookDispatcher implements WebhookQueue {
     void this.run();
   }
 
+  get holding(): boolean {
+    return this.paused;
+  }
+
+  hold(): void {
+    this.paused = true;
+  }
+
+  release(): void {
+    this.paused = false;
+    this.releaseHeld();
+    void this.run();
+  }
+
   deliveries(): DeliveryLog[] {
     return [...this.logs.values()];
   }
 
   // Resolves true once nothing is queued or in flight; held events are released first.
   async flush(timeoutMs: number): Promise<boolean> {
-    this.releaseHeld();
+    this.release();
     if (this.isIdle()) return true;
     let timer: NodeJS.Timeout | undefined;
     const drained = new Promise<boolean>((resolve) => this.idle.push(() => resolve(true)));
@@ -105,10 +120,10 @@ export class WebhookDispatcher implements WebhookQueue {
   }
 
   private async run(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.paused) return;
     this.running = true;
     try {
-      for (let job = this.queue.shift(); job && !this.closed; job = this.queue.shift()) {
+      for (let job = this.queue.shift(); job && !this.closed; job = this.paused ? undefined : this.queue.shift()) {
         const delivered = await this.deliver(job);
         // The copy goes out only once the original was acknowledged, like a redelivery Stripe makes.
         if (delivered && job.twice) await this.deliver({ ...job, breakFirstAttempt: false, twice: false });
