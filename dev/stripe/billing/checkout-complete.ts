@@ -91,13 +91,24 @@ export function completeCheckout(store: Store, record: CheckoutRecord, payer: Pa
   const invoice = issueInvoice(store, subscription, { amount, reason: "subscription_create", period, at: now });
 
   const draft = { ...structuredClone(invoice), status: "draft", number: null, hosted_invoice_url: null };
-  emit(store, "invoice.created", { ...draft, status_transitions: { ...draft.status_transitions, finalized_at: null } }, {
-    request,
-  });
+  emit(
+    store,
+    "invoice.created",
+    { ...draft, status_transitions: { ...draft.status_transitions, finalized_at: null } },
+    {
+      request,
+    },
+  );
   emit(store, "customer.subscription.created", subscription, { request });
   emit(store, "invoice.finalized", invoice, { request });
   if (!trial)
-    changeSubscription(store, subscription, "customer.subscription.updated", () => void (subscription.status = "active"), request);
+    changeSubscription(
+      store,
+      subscription,
+      "customer.subscription.updated",
+      () => void (subscription.status = "active"),
+      request,
+    );
   markPaid(invoice, now);
   emit(store, "invoice.paid", invoice, { request });
   emit(store, "invoice.payment_succeeded", invoice, { request });

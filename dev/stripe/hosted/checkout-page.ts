@@ -61,7 +61,10 @@ ${alert}
 <button type="submit">${submit}</button>
 </form>
 <p><small>Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined; 4000 0000 0000 0341 is saved, then its payment is declined. Any future date, any CVC.</small></p>`;
-  return { status: error ? 402 : 200, html: layout(`${planName(store, record.lines[0]?.price ?? "")} · Checkout`, body, lang(record)) };
+  return {
+    status: error ? 402 : 200,
+    html: layout(`${planName(store, record.lines[0]?.price ?? "")} · Checkout`, body, lang(record)),
+  };
 }
 
 // A session that can no longer be paid: completed, or expired.

@@ -83,6 +83,7 @@ export function newCheckoutSession(spec: NewCheckoutSession): CheckoutSessionObj
     payment_method_types: ["card"],
     payment_status: "unpaid",
     permissions: null,
+    phone_number_collection: { enabled: false },
     recovered_from: null,
     saved_payment_method_options: {
       allow_redisplay_filters: ["always"],

@@ -41,7 +41,14 @@ export const createParams = obj({
   integration_identifier: str(),
   invoice_creation: any(),
   line_items: arrayOf(
-    obj({ adjustable_quantity: any(), metadata: metadata(), price: str(), price_data: any(), quantity: int(0), tax_rates: arrayOf(str()) }),
+    obj({
+      adjustable_quantity: any(),
+      metadata: metadata(),
+      price: str(),
+      price_data: any(),
+      quantity: int(0),
+      tax_rates: arrayOf(str()),
+    }),
   ),
   locale: oneOf(...LOCALES),
   managed_payments: any(),
@@ -132,9 +139,15 @@ function checkShape(p: ParsedObject, now: number): void {
     throw invalidRequest("client_reference_id must be at most 200 characters.", "client_reference_id");
   const expires = readNumber(p, "expires_at");
   if (expires !== undefined && expires - now > MAX_EXPIRY_SECONDS)
-    throw invalidRequest("The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.", "expires_at");
+    throw invalidRequest(
+      "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
+      "expires_at",
+    );
   if (expires !== undefined && expires - now < MIN_EXPIRY_SECONDS)
-    throw invalidRequest("The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.", "expires_at");
+    throw invalidRequest(
+      "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.",
+      "expires_at",
+    );
 }
 
 function checkLines(p: ParsedObject, store: Store): void {
@@ -156,7 +169,10 @@ function checkLines(p: ParsedObject, store: Store): void {
     recurring ||= price.recurring !== null;
   });
   if (!recurring)
-    throw invalidRequest("You must provide at least one recurring price in `subscription` mode when using prices.", "line_items");
+    throw invalidRequest(
+      "You must provide at least one recurring price in `subscription` mode when using prices.",
+      "line_items",
+    );
 }
 
 function checkCustomer(p: ParsedObject, store: Store): void {

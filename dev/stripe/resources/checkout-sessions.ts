@@ -11,7 +11,18 @@ import { expandParam, listParams, paginate } from "../wire/list.ts";
 import type { Route, RouteContext } from "../wire/route.ts";
 import { ok } from "../wire/route.ts";
 import type { ParsedObject } from "../wire/schema.ts";
-import { any, obj, oneOf, readArray, readBool, readMetadata, readNumber, readObject, readString, str } from "../wire/schema.ts";
+import {
+  any,
+  obj,
+  oneOf,
+  readArray,
+  readBool,
+  readMetadata,
+  readNumber,
+  readObject,
+  readString,
+  str,
+} from "../wire/schema.ts";
 import { checkCreate, createParams } from "./checkout-params.ts";
 import { renderSubscription } from "./subscriptions.ts";
 

@@ -34,6 +34,7 @@ const createParams = obj(
     images: arrayOf(str(), 8),
     marketing_features: arrayOf(obj({ name: str() }, ["name"]), 15),
     metadata: metadata(),
+    name: str(),
     package_dimensions: any(),
     shippable: bool(),
     statement_descriptor: str(),
