@@ -1,6 +1,10 @@
 import "server-only";
 import type postgres from "postgres";
 import type Stripe from "stripe";
+import { db } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/db-errors";
+import { settleWithin } from "@/lib/deadline";
+import { UnavailableError } from "@/lib/billing/errors";
 import {
   linkCompanyCustomer,
   writeCustomer,
@@ -8,7 +12,7 @@ import {
   writePaymentMethod,
   writeSubscription,
 } from "@/lib/billing/billing-store";
-import type { WriteResult } from "@/lib/billing/versions";
+import type { Version, WriteResult } from "@/lib/billing/versions";
 
 type Tx = postgres.TransactionSql;
 
@@ -36,7 +40,7 @@ export async function recordCheckoutSession(
   tx: Tx,
   companyId: string,
   session: Stripe.Checkout.Session,
-  at: Date,
+  at: Version | Date,
 ): Promise<Recorded> {
   const customerId = idOf(session.customer);
   if (!customerId) return { outcome: "stale", detail: "the session has no customer" };
@@ -61,4 +65,26 @@ export async function recordCheckoutSession(
   // Versioned as a read from Stripe (never a tie): anything not written was newer already.
   const applied = (await Promise.all(writes)).includes("written");
   return applied ? { outcome: "applied" } : { outcome: "stale", detail: "nothing newer than what is recorded" };
+}
+
+/**
+ * recordCheckoutSession in a transaction of its own, answered within `timeoutMs` (a click's
+ * budget): a database that is down or too slow is an UnavailableError, so the click is a 503.
+ */
+export async function recordCheckoutWithin(
+  companyId: string,
+  session: Stripe.Checkout.Session,
+  at: Date,
+  timeoutMs: number,
+): Promise<Recorded> {
+  try {
+    return await settleWithin(
+      db().begin((tx) => recordCheckoutSession(tx, companyId, session, at)),
+      timeoutMs,
+      "the database",
+    );
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw new UnavailableError("database_unavailable", { cause: err });
+    throw err;
+  }
 }

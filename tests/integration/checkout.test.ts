@@ -204,11 +204,12 @@ describe("the company's customer, exactly once", () => {
   test("a crash after Stripe made the customer but before we wrote it: the next click, by someone else, gets that customer", async () => {
     const company = await newCompany("Crashed Co");
     // Stripe makes the customer, but no answer ever comes back (every retry dropped too).
-    await control("POST", "faults", { path: "/v1/customers", mode: "drop", count: 3 });
+    await control("POST", "faults", { path: "/v1/customers", method: "POST", mode: "drop", count: 10 });
     expect(await subscribe(users.initechOwner, { companyId: company, price: "price_pro_monthly" })).toMatchObject({
       ok: false,
       error: { code: "stripe_unavailable" },
     });
+    await control("DELETE", "faults");
     expect(await linkedCustomer(company)).toBeNull();
     expect(await claims(company)).toEqual([{ name: "Crashed Co", email: "owner@initech.test" }]);
 
@@ -221,8 +222,9 @@ describe("the company's customer, exactly once", () => {
 
   test("customer.created arriving before our write links the company; the next click makes no customer", async () => {
     const company = await newCompany("Webhook First Co");
-    await control("POST", "faults", { path: "/v1/customers", mode: "drop", count: 3 });
+    await control("POST", "faults", { path: "/v1/customers", method: "POST", mode: "drop", count: 10 });
     await subscribe(users.initechOwner, { companyId: company, price: "price_pro_monthly" });
+    await control("DELETE", "faults");
     const [customer] = await customersOf(company);
     expect(await deliver("customer.created", customer!)).toBe("applied");
     expect(await linkedCustomer(company)).toBe(customer!.id);
