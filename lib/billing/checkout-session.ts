@@ -4,10 +4,8 @@ import { env } from "@/lib/env";
 import { callStripeWithin, stripe } from "@/lib/stripe";
 import type { CheckoutClick } from "@/lib/billing/checkout-click";
 import { stripeTime } from "@/lib/billing/checkout-record";
-import { checkoutReturnUrls } from "@/lib/billing/checkout-urls";
+import { type CheckoutPlan, checkoutSessionParams } from "@/lib/billing/checkout-params";
 import { LIVE } from "@/lib/billing/flows";
-
-export type CheckoutPlan = { companyId: string; customerId: string; priceId: string; trialDays: number | null };
 
 export type Opened =
   | { kind: "checkout"; url: string }
@@ -29,7 +27,9 @@ export async function openCheckoutSession(
   plan: CheckoutPlan,
   returnUrl: string,
 ): Promise<Opened> {
-  const params = sessionParams(plan, returnUrl);
+  const e = env();
+  const switches = { automaticTax: e.checkoutAutomaticTax, taxIdCollection: e.checkoutTaxIdCollection };
+  const params = checkoutSessionParams(plan, returnUrl, switches);
   const key = `checkout-session:${click.claims.sub}:${plan.companyId}:${click.attemptId}`;
   const mine = await callStripeWithin(click.deadline, (options) =>
     stripe().checkout.sessions.create(params, { idempotencyKey: key, ...options }),
@@ -56,34 +56,6 @@ export async function openCheckoutSession(
   return subscribed && subscription
     ? { kind: "subscribed", session: subscribed, subscription, at }
     : { kind: "superseded" };
-}
-
-/** What Stripe is asked for (README "The Checkout Session"): never payment_method_types. */
-function sessionParams(plan: CheckoutPlan, returnUrl: string): Stripe.Checkout.SessionCreateParams {
-  const e = env();
-  const { successUrl, cancelUrl } = checkoutReturnUrls(returnUrl);
-  const companyMetadata = { company_id: plan.companyId };
-  const customerUpdate = {
-    ...(e.checkoutAutomaticTax && { address: "auto" as const }),
-    ...(e.checkoutTaxIdCollection && { name: "auto" as const }),
-  };
-  return {
-    mode: "subscription",
-    customer: plan.customerId,
-    client_reference_id: plan.companyId,
-    line_items: [{ price: plan.priceId, quantity: 1 }],
-    success_url: successUrl,
-    cancel_url: cancelUrl,
-    allow_promotion_codes: true,
-    metadata: companyMetadata,
-    subscription_data: {
-      metadata: companyMetadata,
-      ...(plan.trialDays && { trial_period_days: plan.trialDays }),
-    },
-    ...(e.checkoutAutomaticTax && { automatic_tax: { enabled: true } }),
-    ...(e.checkoutTaxIdCollection && { tax_id_collection: { enabled: true } }),
-    ...(Object.keys(customerUpdate).length > 0 && { customer_update: customerUpdate }),
-  };
 }
 
 const isNewer = (a: Stripe.Checkout.Session, b: Stripe.Checkout.Session) =>
