@@ -12,7 +12,7 @@ import {
   writePaymentMethod,
   writeSubscription,
 } from "@/lib/billing/billing-store";
-import type { Version, WriteResult } from "@/lib/billing/versions";
+import { asVersion, type Version, type WriteResult } from "@/lib/billing/versions";
 
 type Tx = postgres.TransactionSql;
 
@@ -31,8 +31,30 @@ export function stripeTime(response: { lastResponse?: { headers?: Record<string,
 }
 
 /**
+ * The version of a read of a completed Checkout Session. A read is normally versioned a second
+ * before Stripe's answer (lib/billing/versions.ts), so that an event of the answer's own second,
+ * which may have been made after the read, still ties. But the events of the Checkout itself
+ * (customer.subscription.created while still incomplete, invoice.finalized, …) are all made
+ * before Stripe sends the person back, hence before any read that follows: a read may claim their
+ * second too, the second the subscription was made and its first invoice paid, and so win over
+ * those snapshots when they got here first. (Only a change made in that same second after the
+ * read could be hidden; it would have to happen within a second of paying.)
+ */
+export function checkoutReadVersion(session: Stripe.Checkout.Session, at: Version | Date): Version {
+  const read = asVersion(at);
+  const sub = typeof session.subscription === "object" ? session.subscription : null;
+  if (!read.fetched || session.status !== "complete" || !sub) return read;
+  const invoice = typeof sub.latest_invoice === "object" ? sub.latest_invoice : null;
+  const completed = Math.max(sub.created, invoice?.status_transitions?.paid_at ?? 0);
+  // Never past the second Stripe answered in.
+  const seconds = Math.min(Math.max(read.seconds, completed), read.seconds + 1);
+  return { seconds, fetched: true };
+}
+
+/**
  * Writes what a completed Checkout Session made (customer link, subscription, its latest invoice
- * and payment method, whatever of them is expanded) for `companyId`, versioned `at`. The
+ * and payment method, whatever of them is expanded) for `companyId`, versioned as the read
+ * `answered` is (checkoutReadVersion), or as the event snapshot it is. The
  * caller has checked that the session is this company's. A company linked to another
  * customer is flagged and nothing is written.
  */
@@ -40,8 +62,9 @@ export async function recordCheckoutSession(
   tx: Tx,
   companyId: string,
   session: Stripe.Checkout.Session,
-  at: Version | Date,
+  answered: Version | Date,
 ): Promise<Recorded> {
+  const at = checkoutReadVersion(session, answered);
   const customerId = idOf(session.customer);
   if (!customerId) return { outcome: "stale", detail: "the session has no customer" };
   const linked = await linkCompanyCustomer(tx, companyId, customerId);

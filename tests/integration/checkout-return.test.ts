@@ -245,6 +245,23 @@ describe("back from Checkout through the page's entry (checkoutReturn)", () => {
     });
   });
 
+  test("the Checkout's own events, delivered before the return, don't hide what the return read", async () => {
+    const paid = await companyThatPaid(`Early Events Co ${randomUUID().slice(0, 8)}`);
+    const session = await expandedSession(paid);
+    const sub = session.subscription as Stripe.Subscription;
+    // What the webhooks of the Checkout's second say, arriving while the person is redirected back.
+    await sql`update public.companies set stripe_customer_id = ${paid.customerId} where id = ${paid.companyId}`;
+    expect(await deliver("customer.subscription.created", { ...sub, status: "incomplete" }, sub.created)).toBe(
+      "applied",
+    );
+    expect((await page(paid.companyId)).subscription?.status).toBe("incomplete");
+    expect(await back(paid.sessionId)).toEqual({ kind: "recorded", companyId: paid.companyId, status: "active" });
+    expect((await page(paid.companyId)).subscription?.status).toBe("active");
+    // Its later siblings of the same second tie with the read, and are settled by reading Stripe again.
+    expect(await deliver("customer.subscription.updated", sub, sub.created)).toBe("applied");
+    expect((await page(paid.companyId)).subscription?.status).toBe("active");
+  });
+
   test("a session of a company you don't manage is refused, and nothing is written", async () => {
     const paid = await companyThatPaid("Not Yours Co");
     await sql`delete from public.company_members where company_id = ${paid.companyId} and user_id = ${OWNER}`;
