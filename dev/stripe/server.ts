@@ -1,6 +1,7 @@
 // A local stand-in for the subset of Stripe's API the app uses, reachable by the official SDK
-// through its `host`/`port`/`protocol` options, plus the hosted portal and invoice pages, signed
-// webhook deliveries and test-only control endpoints. The only entry point of dev/stripe.
+// through its `host`/`port`/`protocol` options, plus the hosted portal, Checkout and invoice
+// pages, signed webhook deliveries and test-only control endpoints. The only entry point of
+// dev/stripe.
 import type { HttpBindings } from "@hono/node-server";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
