@@ -46,7 +46,7 @@ export const createParams = obj({
       metadata: metadata(),
       price: str(),
       price_data: any(),
-      quantity: int(0),
+      quantity: int(1),
       tax_rates: arrayOf(str()),
     }),
   ),
@@ -157,7 +157,7 @@ function checkLines(p: ParsedObject, store: Store): void {
   let recurring = false;
   lines.forEach((line, i) => {
     const at = (key: string) => `line_items[${i}][${key}]`;
-    if ("price_data" in line) throw notInStandIn(at("price_data"));
+    for (const key of ["price_data", "adjustable_quantity", "tax_rates"]) if (key in line) throw notInStandIn(at(key));
     const id = readString(line, "price");
     if (id === undefined) throw parameterMissing(at("price"));
     if (readNumber(line, "quantity") === undefined)
