@@ -201,7 +201,7 @@ function printWelcome(appUrl: string) {
     member@acme.test     member of Acme Inc         → sees why not, and whom to ask
     both@example.test    in Acme Inc and Globex Corp → picks a company
     owner@globex.test    owner of Globex Corp
-    owner@initech.test   owner of Initech           → no billing account yet
+    owner@initech.test   owner of Initech           → no plan yet: subscribes (card 4242 4242 4242 4242)
     owner@umbrella.test  owner of Umbrella Ltd      → Stripe customer deleted
 
   Ctrl-C stops everything.

@@ -1,6 +1,7 @@
 // A local stand-in for the subset of Stripe's API the app uses, reachable by the official SDK
-// through its `host`/`port`/`protocol` options, plus the hosted portal and invoice pages, signed
-// webhook deliveries and test-only control endpoints. The only entry point of dev/stripe.
+// through its `host`/`port`/`protocol` options, plus the hosted portal, Checkout and invoice
+// pages, signed webhook deliveries and test-only control endpoints. The only entry point of
+// dev/stripe.
 import type { HttpBindings } from "@hono/node-server";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
@@ -9,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { LOCAL_STRIPE_KEY } from "../local-stack.ts";
 import { seedStartBilling } from "./billing/seed.ts";
 import { controlRoutes } from "./control/index.ts";
+import { mountCheckout } from "./hosted/checkout.ts";
 import { mountInvoicePage } from "./hosted/invoice.ts";
 import { mountPortal } from "./hosted/portal.ts";
 import { ROUTES } from "./resources/index.ts";
@@ -76,6 +78,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<St
   app.get("/favicon.ico", (c) => c.body(null, 204));
   mountPortal(app, store);
   mountInvoicePage(app, store);
+  mountCheckout(app, store);
   mountApi(app, store, ROUTES);
 
   // Not overriding the global Request/Response: tests run the stand-in inside the app's process.

@@ -34,6 +34,7 @@ export function beginCheckout(
     consume: boolean;
     /** A slot taken is audited under this click's id in the same transaction (migration 20261126000200). */
     attempt?: { id: string; flow: string; userAgent: string | null };
+    timeoutMs?: number;
   },
 ) {
   return asUser<CheckoutAccessRow>(
@@ -58,6 +59,7 @@ export function beginCheckout(
       flow: auditText(opts.attempt?.flow ?? null, 64),
       user_agent: auditText(opts.attempt?.userAgent ?? null, 512),
     },
+    { timeoutMs: opts.timeoutMs },
   );
 }
 
@@ -65,11 +67,12 @@ export function beginCheckout(
  * Links the company to the customer just created for its claim, unless it is linked already;
  * answers the customer the company is linked to now (one round trip).
  */
-export async function linkCheckoutCustomer(claims: Claims, companyId: string, customerId: string) {
+export async function linkCheckoutCustomer(claims: Claims, companyId: string, customerId: string, timeoutMs?: number) {
   const [row] = await asUser<{ customer: string | null }>(
     claims,
     `select private.link_checkout_customer(current_setting('app.company_id')::uuid, current_setting('app.customer')) as customer`,
     { company_id: companyId, customer: customerId },
+    { timeoutMs },
   );
   return row?.customer ?? null;
 }

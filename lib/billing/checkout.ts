@@ -2,6 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import type { Claims } from "@/lib/auth";
+import { clickDeadline, type Deadline } from "@/lib/click-deadline";
+import { TimeoutError } from "@/lib/deadline";
 import { env } from "@/lib/env";
 import { errorFields, log } from "@/lib/log";
 import { auditPortalAttempt } from "@/lib/billing/audit";
@@ -21,7 +23,9 @@ export type CheckoutResult =
  * of the company → role may manage billing → return URL allowed → plan on offer → under the
  * rate limit (all from one database round trip) → the company's customer, created once →
  * a Checkout Session, or the portal's "Change plan" when the company already subscribes.
- * Every attempt is audited after the response.
+ * Every attempt is audited after the response. The whole click, every Stripe call and retry
+ * included, is answered within one deadline (`ctx.deadline`): a database or Stripe that is down
+ * or too slow is a 503 naming it, never a 500.
  */
 export async function startCheckout(
   claims: Claims | null,
@@ -32,7 +36,7 @@ export async function startCheckout(
   let result: CheckoutResult;
   if (!claims) result = { ok: false, error: failure("unauthenticated") };
   else if (ctx.unreadableBody) result = { ok: false, error: ctx.unreadableBody };
-  else result = await decideCheckout(claims, rawInput, attempt);
+  else result = await decideCheckout(claims, rawInput, { attempt, deadline: ctx.deadline });
   const flow = result.ok && result.destination === "portal" ? "subscription_update" : "checkout";
   const outcome = result.ok ? "ok" : result.error.code;
   auditPortalAttempt({
@@ -46,12 +50,16 @@ export async function startCheckout(
   return result;
 }
 
+type Attempt = { id: string; flow: string; userAgent: string | null };
+
 /** The decision and the Stripe side without the audit (which needs a request scope). */
 export async function decideCheckout(
   claims: Claims,
   rawInput: unknown,
-  attempt?: { id: string; flow: string; userAgent: string | null },
+  opts: { attempt?: Attempt; deadline?: Deadline } = {},
 ): Promise<CheckoutResult> {
+  const { attempt } = opts;
+  const deadline = opts.deadline ?? clickDeadline();
   const parsed = parseCheckoutInput(rawInput);
   if (!parsed.ok) return parsed;
   const { companyId, price, returnUrl } = parsed.input;
@@ -66,7 +74,13 @@ export async function decideCheckout(
   const rows = await beginCheckout(
     claims,
     { companyId, price },
-    { planPrices: e.planPrices, limit: e.portalRateLimitPerMinute, consume: target(companyId ?? "").ok, attempt },
+    {
+      planPrices: e.planPrices,
+      limit: e.portalRateLimitPerMinute,
+      consume: target(companyId ?? "").ok,
+      attempt,
+      timeoutMs: Math.min(e.databaseTimeoutMs, deadline.remainingMs()),
+    },
   );
   if (rows.length === 0)
     return {
@@ -99,7 +113,9 @@ export async function decideCheckout(
 
   const started = performance.now();
   try {
-    const answer = await subscribeOrPortal(claims, access, returnTo.url);
+    // One id per click: every retry of a Stripe call reuses the key made from it.
+    const click = { claims, attemptId: attempt?.id ?? randomUUID(), clickedAt: Date.now(), deadline };
+    const answer = await subscribeOrPortal(click, access, returnTo.url);
     log.info("checkout.started", {
       userId: claims.sub,
       ...done,
@@ -109,7 +125,7 @@ export async function decideCheckout(
     return { ...answer, ...done };
   } catch (err) {
     // Our own failures (the database, a bug) go up to the caller's 503 or 500.
-    if (!(err instanceof Stripe.errors.StripeError)) throw err;
+    if (!(err instanceof Stripe.errors.StripeError) && !(err instanceof TimeoutError)) throw err;
     const mapped = checkoutFailureFromStripe(err);
     log.warn("checkout.stripe_failed", {
       userId: claims.sub,

@@ -1,6 +1,5 @@
-// The plans a company without a subscription can choose, and what Subscribe does before Stripe
-// Checkout. Paying through Checkout needs the stand-in's Checkout (follow-up task); nothing here
-// clicks Subscribe, so Initech keeps having no customer for the other specs.
+// The plans a company without a subscription can choose, and what Subscribe refuses before Stripe
+// Checkout. Paying through Checkout is subscribe.spec.ts.
 import type { APIRequestContext } from "@playwright/test";
 import { expect, openBilling, signedInAs, test } from "./fixtures";
 import { realStripeTestMode } from "./stack";

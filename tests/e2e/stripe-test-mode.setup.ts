@@ -1,13 +1,13 @@
 // Prepares real Stripe test mode for the stripe-test-mode e2e project: a test customer for
-// Acme Inc and a Customer Portal configuration, both created through the API (found again
-// by metadata on later runs, so nothing piles up). Runs before Playwright (`npm run test:e2e`);
-// without a real sk_test_ key it says why it skips and does nothing.
+// Acme Inc, a Customer Portal configuration, and a product with a monthly and a yearly price to
+// subscribe to, all created through the API (found again by metadata or lookup key on later
+// runs, so nothing piles up). Runs before Playwright (`npm run test:e2e`), so the app's start
+// (billing:sync) already lists the plan; without a real sk_test_ key it says why it skips.
 import Stripe from "stripe";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { STRIPE_TEST_MODE_FILE } from "./stack.ts";
-
-const PURPOSE = "manage-billing-e2e";
+import { E2E_PURPOSE, ensureTestModePlans } from "./stripe-test-mode-plans.ts";
 
 const key = process.env.STRIPE_SECRET_KEY ?? "";
 if (!/^(sk|rk)_test_/.test(key) || process.env.STRIPE_API_BASE) {
@@ -24,12 +24,12 @@ if (!/^(sk|rk)_test_/.test(key) || process.env.STRIPE_API_BASE) {
     (await stripe.customers.create({
       email,
       name: "Acme Inc (Manage Billing e2e)",
-      metadata: { company_id: "22222222-2222-4222-8222-000000000001", purpose: PURPOSE },
+      metadata: { company_id: "22222222-2222-4222-8222-000000000001", purpose: E2E_PURPOSE },
     }));
 
   let configuration: Stripe.BillingPortal.Configuration | undefined;
   for await (const c of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
-    if (c.metadata?.purpose === PURPOSE) {
+    if (c.metadata?.purpose === E2E_PURPOSE) {
       configuration = c;
       break;
     }
@@ -41,13 +41,17 @@ if (!/^(sk|rk)_test_/.test(key) || process.env.STRIPE_API_BASE) {
       payment_method_update: { enabled: true },
       customer_update: { enabled: true, allowed_updates: ["email", "address"] },
     },
-    metadata: { purpose: PURPOSE },
+    metadata: { purpose: E2E_PURPOSE },
   });
+
+  const plans = await ensureTestModePlans(stripe);
 
   await mkdir(path.dirname(STRIPE_TEST_MODE_FILE), { recursive: true });
   await writeFile(
     STRIPE_TEST_MODE_FILE,
-    JSON.stringify({ customerId: customer.id, configurationId: configuration.id }, null, 2),
+    JSON.stringify({ customerId: customer.id, configurationId: configuration.id, plans }, null, 2),
   );
-  console.log(`[stripe-test-mode] customer ${customer.id}, portal configuration ${configuration.id}`);
+  console.log(
+    `[stripe-test-mode] customer ${customer.id}, portal configuration ${configuration.id}, plan ${plans.productId} (${plans.monthly} monthly, ${plans.yearly} yearly)`,
+  );
 }

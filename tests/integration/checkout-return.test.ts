@@ -1,8 +1,8 @@
 // Back from Checkout against a real PostgreSQL and the Stripe stand-in: what a completed Checkout
 // made is recorded at once (the return to /billing), versioned so the webhooks that follow find
 // nothing new and a genuinely newer one still applies; checkout.session.completed records it when
-// nobody came back. The stand-in has no Checkout Sessions yet, so the sessions here are built from
-// the customer and subscription it does have, as Stripe would expand them.
+// nobody came back. Every session here is a real one of the stand-in, made with the app's own
+// parameters and paid on its hosted page.
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import Stripe from "stripe";
@@ -14,6 +14,7 @@ import { freePort } from "./free-port.ts";
 import { deliverEvent, standInControl } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
 import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
+import { payOnPage } from "../stand-ins/checkout-page.ts";
 
 const SECRET = "whsec_checkout_return_secret";
 const OWNER = "11111111-1111-4111-8111-000000000007"; // owner@initech.test, owner of every company here
@@ -49,44 +50,34 @@ const control = <T>(method: string, path: string, body?: unknown) =>
   standInControl(standIn.url).control<T>(method, path, body);
 const calls = () => standInControl(standIn.url).calls();
 
+const EXPAND = ["customer", "subscription", "subscription.latest_invoice", "subscription.default_payment_method"];
+
 /**
- * A company with no customer yet, and in Stripe what its completed Checkout made: a customer
- * (metadata.company_id) with a card and an active Pro subscription with its first paid invoice.
+ * A company with no customer linked yet, and in Stripe what its Checkout made: a customer
+ * (metadata.company_id) and a session made with the app's parameters, paid with 4242 (an active
+ * Pro subscription, its first paid invoice and the card) unless `pay` is false.
  */
-async function companyThatPaid(name: string) {
+async function companyThatPaid(name: string, opts: { trialDays?: number; pay?: boolean } = {}) {
   const companyId = randomUUID();
   await sql`insert into public.companies (id, name) values (${companyId}, ${name})`;
   await sql`insert into public.company_members (company_id, user_id, role) values (${companyId}, ${OWNER}, 'owner'), (${companyId}, ${MEMBER}, 'member')`;
-  const customerId = `cus_${name.replace(/\W/g, "")}${Date.now()}`;
-  await control("POST", "customers", {
-    id: customerId,
-    name,
-    metadata: { company_id: companyId },
-    subscription: { price: "price_pro_monthly" },
-    paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2034 },
-    invoices: 1,
-  });
-  const [sub] = (await stripeAdmin.subscriptions.list({ customer: customerId, limit: 1 })).data;
-  return { companyId, customerId, subscriptionId: sub!.id };
+  const customer = await stripeAdmin.customers.create({ name, metadata: { company_id: companyId } });
+  const { checkoutSessionParams } = await import("@/lib/billing/checkout-params");
+  const plan = { companyId, customerId: customer.id, priceId: "price_pro_monthly", trialDays: opts.trialDays ?? null };
+  const back = `http://localhost:3000/billing?company=${companyId}`;
+  const switches = { automaticTax: false, taxIdCollection: false };
+  const session = await stripeAdmin.checkout.sessions.create(checkoutSessionParams(plan, back, switches));
+  if (opts.pay !== false) expect((await payOnPage(session.url!, "4242424242424242")).status).toBe(303);
+  const subscriptionId = (await stripeAdmin.checkout.sessions.retrieve(session.id)).subscription as string | null;
+  return { companyId, customerId: customer.id, sessionId: session.id, subscriptionId };
 }
 
 /** The session as the return page reads it: customer and subscription (invoice, card) expanded. */
-async function expandedSession(paid: Awaited<ReturnType<typeof companyThatPaid>>) {
-  const customer = (await stripeAdmin.customers.retrieve(paid.customerId)) as Stripe.Customer;
-  const card = customer.invoice_settings.default_payment_method as string;
-  const subscription = await stripeAdmin.subscriptions.retrieve(paid.subscriptionId, { expand: ["latest_invoice"] });
-  return {
-    id: `cs_test_${paid.companyId.slice(0, 8)}`,
-    object: "checkout.session",
-    mode: "subscription",
-    status: "complete",
-    client_reference_id: paid.companyId,
-    metadata: { company_id: paid.companyId },
-    // Checkout saves the card on the subscription, not as the customer's default.
-    customer: { ...customer, invoice_settings: { ...customer.invoice_settings, default_payment_method: null } },
-    subscription: { ...subscription, default_payment_method: await stripeAdmin.paymentMethods.retrieve(card) },
-  } as unknown as Stripe.Checkout.Session;
-}
+const expandedSession = (paid: Awaited<ReturnType<typeof companyThatPaid>>) =>
+  stripeAdmin.checkout.sessions.retrieve(paid.sessionId, { expand: EXPAND });
+
+const subscriptionRows = (companyId: string) =>
+  sql`select status from public.billing_subscriptions where company_id = ${companyId}`;
 
 async function page(companyId: string) {
   const { companiesForUser } = await import("@/lib/billing/queries");
@@ -157,13 +148,13 @@ describe("the return to /billing records at once", () => {
 });
 
 describe("checkout.session.completed when nobody came back", () => {
-  test("links the company and records the subscription, read from Stripe (1 call); a second delivery is a no-op", async () => {
+  test("links the company and records what the session made, read from Stripe (1 call, after the event's transaction); a second delivery is a no-op", async () => {
     const paid = await companyThatPaid("Tab Closed Co");
     const session = ids(await expandedSession(paid));
     const now = Math.floor(Date.now() / 1000);
     await standInControl(standIn.url).reset();
     expect(await deliver("checkout.session.completed", session, now)).toBe("applied");
-    expect(await calls()).toEqual({ "GET /v1/subscriptions/:id": 1 });
+    expect(await calls()).toEqual({ "GET /v1/checkout/sessions/:id": 1 });
     expect(await page(paid.companyId)).toMatchObject({
       hasBillingAccount: true,
       subscription: { status: "active", planName: "Pro" },
@@ -174,6 +165,20 @@ describe("checkout.session.completed when nobody came back", () => {
     await standInControl(standIn.url).reset();
     expect(await deliver("checkout.session.completed", session, now + 1)).toBe("stale");
     expect(await calls()).toEqual({});
+  });
+
+  test("no database transaction stays open while Stripe is asked", async () => {
+    const paid = await companyThatPaid("Slow Stripe Co");
+    const session = ids(await expandedSession(paid));
+    await standInControl(standIn.url).reset();
+    await control("POST", "faults", { path: "/v1/checkout/sessions/:id", method: "GET", mode: "latency", ms: 1500 });
+    const delivering = deliver("checkout.session.completed", session, Math.floor(Date.now() / 1000));
+    while ((await calls())["GET /v1/checkout/sessions/:id"] !== 1) await new Promise((r) => setTimeout(r, 20));
+    const [open] = await sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and state like 'idle in transaction%'`;
+    expect(open!.n).toBe(0);
+    expect(await delivering).toBe("applied");
   });
 
   test.each([
@@ -215,11 +220,85 @@ describe("finishCheckout (the page's entry)", () => {
   });
 });
 
-describe.skip("back from Checkout through the page (needs the stand-in's Checkout: follow-up task)", () => {
-  test.todo(
-    "?checkout_session of a completed Checkout records the subscription: Active or Trialing before any webhook",
-  );
-  test.todo("a session of another company, or of another customer, is refused and nothing is written");
-  test.todo("an open or expired session says no plan was chosen and writes nothing");
-  test.todo("an unknown cs_ id is a clear 400 notice, not a 500");
+describe("back from Checkout through the page's entry (checkoutReturn)", () => {
+  const back = (sessionId: string) =>
+    import("@/lib/billing/checkout-return").then((m) =>
+      m.checkoutReturn(claimsFor(OWNER), { checkout_session: sessionId }),
+    );
+
+  test.each([
+    [{}, "active", "Pro"],
+    [{ trialDays: 14 }, "trialing", "Pro"],
+  ])("a completed Checkout %j is recorded before any webhook: %s", async (opts, status, planName) => {
+    const paid = await companyThatPaid(`Back Co ${randomUUID().slice(0, 8)}`, opts);
+    await standInControl(standIn.url).reset();
+    expect(await back(paid.sessionId)).toEqual({ kind: "recorded", companyId: paid.companyId, status });
+    expect(await calls()).toEqual({ "GET /v1/checkout/sessions/:id": 1 });
+    expect(await page(paid.companyId)).toMatchObject({
+      hasBillingAccount: true,
+      hasLiveSubscription: true,
+      subscription: { status, planName },
+      card: { brand: "visa", last4: "4242" },
+    });
+    expect((await sql`select stripe_customer_id from public.companies where id = ${paid.companyId}`)[0]).toEqual({
+      stripe_customer_id: paid.customerId,
+    });
+  });
+
+  test("the Checkout's own events, delivered before the return, don't hide what the return read", async () => {
+    const paid = await companyThatPaid(`Early Events Co ${randomUUID().slice(0, 8)}`);
+    const session = await expandedSession(paid);
+    const sub = session.subscription as Stripe.Subscription;
+    // What the webhooks of the Checkout's second say, arriving while the person is redirected back.
+    await sql`update public.companies set stripe_customer_id = ${paid.customerId} where id = ${paid.companyId}`;
+    expect(await deliver("customer.subscription.created", { ...sub, status: "incomplete" }, sub.created)).toBe(
+      "applied",
+    );
+    expect((await page(paid.companyId)).subscription?.status).toBe("incomplete");
+    expect(await back(paid.sessionId)).toEqual({ kind: "recorded", companyId: paid.companyId, status: "active" });
+    expect((await page(paid.companyId)).subscription?.status).toBe("active");
+    // Its later siblings of the same second tie with the read, and are settled by reading Stripe again.
+    expect(await deliver("customer.subscription.updated", sub, sub.created)).toBe("applied");
+    expect((await page(paid.companyId)).subscription?.status).toBe("active");
+  });
+
+  test("a session of a company you don't manage is refused, and nothing is written", async () => {
+    const paid = await companyThatPaid("Not Yours Co");
+    await sql`delete from public.company_members where company_id = ${paid.companyId} and user_id = ${OWNER}`;
+    expect(await back(paid.sessionId)).toMatchObject({ kind: "failed", error: { code: "company_not_found" } });
+    expect(await subscriptionRows(paid.companyId)).toHaveLength(0);
+  });
+
+  test("a session of another customer than the company's is refused, and nothing is written", async () => {
+    const paid = await companyThatPaid("Other Customer Co");
+    const other = (await stripeAdmin.customers.create({ name: "Someone else" })).id;
+    await sql`update public.companies set stripe_customer_id = ${other} where id = ${paid.companyId}`;
+    expect(await back(paid.sessionId)).toMatchObject({
+      kind: "failed",
+      error: { code: "invalid_request", message: "That checkout doesn't belong to this company's billing account." },
+    });
+    expect(await subscriptionRows(paid.companyId)).toHaveLength(0);
+  });
+
+  test("an open session, and an expired one, say no plan was chosen and write nothing", async () => {
+    const unpaid = await companyThatPaid("Unpaid Co", { pay: false });
+    expect(await back(unpaid.sessionId)).toEqual({
+      kind: "not_completed",
+      companyId: unpaid.companyId,
+      expired: false,
+    });
+    await stripeAdmin.checkout.sessions.expire(unpaid.sessionId);
+    expect(await back(unpaid.sessionId)).toEqual({ kind: "not_completed", companyId: unpaid.companyId, expired: true });
+    expect(await subscriptionRows(unpaid.companyId)).toHaveLength(0);
+    expect((await sql`select stripe_customer_id from public.companies where id = ${unpaid.companyId}`)[0]).toEqual({
+      stripe_customer_id: null,
+    });
+  });
+
+  test("an unknown cs_ id is a clear notice (invalid_request), not a 500", async () => {
+    expect(await back("cs_test_a1DoesNotExist")).toMatchObject({
+      kind: "failed",
+      error: { code: "invalid_request", message: "We couldn't find that checkout in Stripe." },
+    });
+  });
 });

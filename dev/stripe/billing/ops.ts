@@ -1,6 +1,7 @@
 // Billing state helpers shared by the seed, the portal's actions and the simulated lifecycle:
 // lookups, invoicing, and changes that emit the event Stripe sends for them.
 import type { BillingReason } from "../objects/invoice.ts";
+import { itemOf } from "../objects/subscription.ts";
 import { markPaid, newInvoice } from "../objects/invoice.ts";
 import type { Period } from "../objects/subscription.ts";
 import { liveCustomer } from "../state/store.ts";
@@ -14,6 +15,7 @@ import type {
   SubscriptionObject,
 } from "../state/types.ts";
 import { emit } from "../webhooks/emit.ts";
+import { periodName, planName } from "./catalog.ts";
 
 // A refused action; its message is shown to whoever asked (page or control caller).
 export class BillingError extends Error {}
@@ -58,6 +60,8 @@ export function issueInvoice(store: Store, subscription: SubscriptionObject, spe
     period: spec.period,
     created: spec.at,
     baseUrl: store.baseUrl,
+    planName: planName(store, itemOf(subscription).price.id),
+    interval: periodName(itemOf(subscription).price),
     proration: spec.proration,
   });
   store.invoices.set(invoice.id, invoice);

@@ -1,7 +1,6 @@
 // What the hosted portal's buttons do to billing state, with the events
 // Stripe sends for each. The portal cancels "at period end" (the default
 // portal configuration's mode) and charges plan changes right away.
-import { findPrice } from "../objects/catalog.ts";
 import { nowSeconds, randomId } from "../objects/ids.ts";
 import { markPaid } from "../objects/invoice.ts";
 import { newCard } from "../objects/payment-method.ts";
@@ -17,6 +16,7 @@ import {
   openInvoiceOf,
   subscriptionsOf,
 } from "./ops.ts";
+import { findPrice } from "./catalog.ts";
 
 // Portal actions are requests the customer made, so their events name one.
 export const portalRequest = (): EventRequest => ({ id: randomId("req_", 14), idempotency_key: null });
@@ -62,7 +62,7 @@ export function changePlan(
   request: EventRequest,
 ): StripeEvent[] {
   requireChangeable(subscription);
-  const price = findPrice(priceId);
+  const price = findPrice(store, priceId);
   if (!price?.active) throw new BillingError(`No such price: '${priceId}'`);
   const oldPrice = itemOf(subscription).price;
   if (oldPrice.id === price.id) return [];

@@ -1,13 +1,13 @@
 // Billing history for seeded customers: a card, a subscription and past paid
 // invoices, as if the customer had been subscribed for a while. Seeding is
 // arranging state, not something Stripe did, so it emits no events.
-import { findPrice } from "../objects/catalog.ts";
 import { reproducibly, nowSeconds } from "../objects/ids.ts";
 import { markPaid, markPaymentFailed } from "../objects/invoice.ts";
 import { newCard } from "../objects/payment-method.ts";
 import type { Period } from "../objects/subscription.ts";
 import { DAY, addMonths, newSubscription } from "../objects/subscription.ts";
 import type { CustomerObject, SeedBilling, Store } from "../state/types.ts";
+import { findPrice } from "./catalog.ts";
 import { issueInvoice } from "./ops.ts";
 
 const monthly = (anchor: number, offset: number): Period => ({
@@ -24,7 +24,7 @@ export function seedBilling(store: Store, customer: CustomerObject, seed: SeedBi
   }
   if (!seed.subscription) return;
   const spec = seed.subscription;
-  const price = findPrice(spec.price);
+  const price = findPrice(store, spec.price);
   if (!price) throw new Error(`unknown price ${spec.price}`);
   const status = spec.status ?? "active";
   const paidCount = seed.invoices ?? 0;

@@ -10,6 +10,7 @@ import { deletedCustomer } from "../objects/customer.ts";
 import { putSeedCustomer, resetCounters } from "../state/store.ts";
 import type { Fault, Store } from "../state/types.ts";
 import { describeEvent } from "../webhooks/emit.ts";
+import { checkoutControlRoutes } from "./checkout.ts";
 import { describeFault } from "./faults.ts";
 import { resetToStart } from "./reset.ts";
 import {
@@ -146,6 +147,7 @@ export function controlRoutes(store: Store): Hono {
       ? c.json({ flushed: true })
       : c.json({ flushed: false, error: `deliveries still pending after ${FLUSH_TIMEOUT_MS / 1000} s` }, 504),
   );
+  checkoutControlRoutes(control, store);
   // Last, so it answers only what nothing above does (a mounted app's notFound is never asked).
   control.all("*", (c) => c.json({ error: `No control endpoint ${c.req.method} ${c.req.path}` }, 404));
   return control;

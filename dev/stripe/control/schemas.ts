@@ -1,6 +1,6 @@
 // Bodies of the /__control endpoints, validated with zod; a bad one is a 400 naming the field.
 import { z } from "zod";
-import { findPrice } from "../objects/catalog.ts";
+import { isSeedPrice } from "../objects/catalog.ts";
 import { SIMULATE_ACTIONS } from "./simulate.ts";
 
 const card = z.object({
@@ -18,7 +18,7 @@ export const seedCustomerBody = z.object({
   deleted: z.boolean().optional(),
   subscription: z
     .object({
-      price: z.string().refine((id) => findPrice(id) !== undefined, "must be a catalog price id"),
+      price: z.string().refine(isSeedPrice, "must be a catalog price id"),
       status: z.enum(["active", "trialing", "past_due"]).optional(),
       trialDays: z.int().min(1).optional(),
       cancelAtPeriodEnd: z.boolean().optional(),

@@ -1,6 +1,6 @@
 // The portal's action pages: each is one plain HTML form that POSTs back to
 // the session, plus the confirmation and error pages that follow a POST.
-import { activePrices, planName } from "../objects/catalog.ts";
+import { activePrices, periodName, planName } from "../billing/catalog.ts";
 import { BRAND_NAMES, TEST_CARDS } from "../objects/payment-method.ts";
 import { itemOf, periodOf } from "../objects/subscription.ts";
 import type { SubscriptionObject } from "../state/types.ts";
@@ -17,7 +17,7 @@ const backLink = (ctx: PortalContext) =>
 
 export function cancelPage(ctx: PortalContext, subscription: SubscriptionObject): Page {
   const body = `<section aria-labelledby="cancel-heading"><h2 id="cancel-heading">Cancel your plan</h2>
-<p>Your ${escape(planName(itemOf(subscription).price.id))} subscription will be canceled. It stays available until the end of your billing period on ${formatDate(periodOf(subscription).end)}.</p>
+<p>Your ${escape(planName(ctx.store, itemOf(subscription).price.id))} subscription will be canceled. It stays available until the end of your billing period on ${formatDate(periodOf(subscription).end)}.</p>
 ${button("post", `${ctx.base}/cancel`, "Confirm cancellation", { subscription: subscription.id })}
 ${backLink(ctx)}</section>`;
   return portalLayout(ctx, "Cancel subscription · Customer portal", body);
@@ -25,13 +25,13 @@ ${backLink(ctx)}</section>`;
 
 export function planPage(ctx: PortalContext, subscription: SubscriptionObject): Page {
   const current = itemOf(subscription).price.id;
-  const options = activePrices()
+  const options = activePrices(ctx.store)
     .map((price) => {
-      const label = `${escape(planName(price.id))} · ${formatMoney(price.unit_amount ?? 0)} per month`;
+      const label = `${escape(planName(ctx.store, price.id))} · ${formatMoney(price.unit_amount ?? 0)} per ${periodName(price)}`;
       const action =
         price.id === current
           ? `<span data-testid="portal-current-plan">Current plan</span>`
-          : button("post", `${ctx.base}/plan`, `Switch to ${planName(price.id)}`, {
+          : button("post", `${ctx.base}/plan`, `Switch to ${planName(ctx.store, price.id)}`, {
               subscription: subscription.id,
               price: price.id,
             });

@@ -3,7 +3,7 @@
 // the form of the session's flow. Its data-testids (portal-customer-id,
 // portal-flow, portal-session-id, portal-return, ...) are what e2e tests read.
 import { defaultCard, invoicesOf, primarySubscription } from "../billing/ops.ts";
-import { planName } from "../objects/catalog.ts";
+import { periodName, planName } from "../billing/catalog.ts";
 import { cardLabel } from "../objects/payment-method.ts";
 import { itemOf, periodOf } from "../objects/subscription.ts";
 import type { SessionRecord, Store, SubscriptionObject } from "../state/types.ts";
@@ -83,7 +83,7 @@ function subscriptionSection(ctx: PortalContext, subscription: SubscriptionObjec
       ? `<p role="alert">Your last payment failed. Update your payment method to pay the open invoice.</p>`
       : "";
   return `<section aria-labelledby="plan-heading"><h2 id="plan-heading">Current plan</h2>
-${pastDue}<p><strong data-testid="portal-plan">${escape(planName(price.id))}</strong> · ${formatMoney(price.unit_amount ?? 0)} per month</p>
+${pastDue}<p><strong data-testid="portal-plan">${escape(planName(ctx.store, price.id))}</strong> · ${formatMoney(price.unit_amount ?? 0)} per ${periodName(price)}</p>
 <p>Status: <span data-testid="portal-subscription-status">${escape(subscription.status)}</span></p>
 <p data-testid="portal-renewal">${escape(renewalText(subscription))}</p>
 ${button("get", `${ctx.base}/plan`, "Update plan")}${cancel}</section>`;

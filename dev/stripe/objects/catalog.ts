@@ -1,10 +1,11 @@
-// The fixed product catalog: three plans with one monthly USD price each, as a test account set
-// up from the dashboard would have them, and an archived legacy plan whose price has no nickname
-// (so its name is the product's). Read-only.
+// Products and prices: the builders, and the catalog every store starts with (three plans with
+// one monthly USD price each, as a test account set up from the dashboard would have them, and
+// an archived legacy plan whose price has no nickname, so its name is the product's).
 import type Stripe from "stripe";
 import type { PriceObject, ProductObject, Wire } from "../state/types.ts";
+import { nowSeconds, randomId } from "./ids.ts";
 
-// A fixed creation time keeps the catalog identical across restarts.
+// A fixed creation time keeps the seed catalog identical across restarts.
 const CREATED = 1735689600;
 
 type Plan = { product: string; price: string; name: string; amount: number; legacy?: boolean };
@@ -22,19 +23,20 @@ const PLANS: Plan[] = [
   },
 ];
 
-function product(plan: Plan): ProductObject {
+export type ProductSpec = Partial<Omit<ProductObject, "id" | "object" | "livemode">> & { id?: string; name: string };
+
+export function newProduct(spec: ProductSpec): ProductObject {
+  const created = spec.created ?? nowSeconds();
   return {
-    id: plan.product,
     object: "product",
-    active: !plan.legacy,
-    created: CREATED,
-    default_price: plan.price,
+    active: true,
+    created,
+    default_price: null,
     description: null,
     images: [],
     livemode: false,
     marketing_features: [],
     metadata: {},
-    name: plan.name,
     package_dimensions: null,
     shippable: null,
     statement_descriptor: null,
@@ -42,47 +44,79 @@ function product(plan: Plan): ProductObject {
     tax_details: null,
     type: "service",
     unit_label: null,
-    updated: CREATED,
+    updated: created,
     url: null,
+    ...spec,
+    id: spec.id ?? randomId("prod_", 14),
   };
 }
 
-function price(plan: Plan): PriceObject {
+export type PriceSpec = Partial<Omit<PriceObject, "id" | "object" | "livemode">> & {
+  id?: string;
+  product: string;
+  currency: string;
+  unit_amount: number;
+};
+
+export function newPrice(spec: PriceSpec): PriceObject {
   return {
-    id: plan.price,
     object: "price",
-    active: !plan.legacy,
+    active: true,
     billing_scheme: "per_unit",
-    created: CREATED,
-    currency: "usd",
+    created: nowSeconds(),
     custom_unit_amount: null,
     livemode: false,
     lookup_key: null,
     metadata: {},
-    nickname: plan.legacy ? null : plan.name,
-    product: plan.product,
-    recurring: { interval: "month", interval_count: 1, meter: null, trial_period_days: null, usage_type: "licensed" },
+    nickname: null,
+    recurring: null,
     tax_behavior: "unspecified",
     tiers_mode: null,
     transform_quantity: null,
-    type: "recurring",
-    unit_amount: plan.amount,
-    unit_amount_decimal: String(plan.amount),
+    type: spec.recurring ? "recurring" : "one_time",
+    unit_amount_decimal: String(spec.unit_amount),
+    ...spec,
+    id: spec.id ?? randomId("price_", 24),
   };
 }
 
-const PRODUCTS = new Map<string, ProductObject>(PLANS.map((p) => [p.product, product(p)]));
-const PRICES = new Map<string, PriceObject>(PLANS.map((p) => [p.price, price(p)]));
+export const recurring = (interval: "day" | "week" | "month" | "year" = "month", count = 1) => ({
+  interval,
+  interval_count: count,
+  meter: null,
+  trial_period_days: null,
+  usage_type: "licensed" as const,
+});
 
-// Copies, so nothing that holds a price (an item, an event) can change the catalog.
-const copy = <T>(value: T | undefined) => (value === undefined ? undefined : structuredClone(value));
-export const findPrice = (id: string) => copy(PRICES.get(id));
-export const findProduct = (id: string) => copy(PRODUCTS.get(id));
-// Every price, the archived one too, in the plans' order.
-export const allPrices = (): PriceObject[] => [...PRICES.values()].map((p) => structuredClone(p));
-// The prices on offer, cheapest first, the order a plan picker shows them in.
-export const activePrices = (): PriceObject[] =>
-  [...PRICES.values()].filter((p) => p.active).map((p) => structuredClone(p));
+/** The catalog a fresh store holds, in the plans' order; fresh copies each time. */
+export function seedCatalog(): { products: Map<string, ProductObject>; prices: Map<string, PriceObject> } {
+  const products = new Map<string, ProductObject>();
+  const prices = new Map<string, PriceObject>();
+  for (const plan of PLANS) {
+    const active = !plan.legacy;
+    products.set(
+      plan.product,
+      newProduct({ id: plan.product, name: plan.name, active, created: CREATED, default_price: plan.price }),
+    );
+    prices.set(
+      plan.price,
+      newPrice({
+        id: plan.price,
+        product: plan.product,
+        currency: "usd",
+        unit_amount: plan.amount,
+        active,
+        created: CREATED,
+        nickname: plan.legacy ? null : plan.name,
+        recurring: recurring(),
+      }),
+    );
+  }
+  return { products, prices };
+}
+
+/** For validating control bodies, which know no store: the seed catalog's price ids. */
+export const isSeedPrice = (id: string) => PLANS.some((p) => p.price === id);
 
 // Subscription items still carry the legacy `plan` twin of their price.
 export function planOf(p: PriceObject): Wire<Stripe.Plan> {
@@ -108,12 +142,3 @@ export function planOf(p: PriceObject): Wire<Stripe.Plan> {
     usage_type: "licensed",
   };
 }
-
-// What Stripe's pages call a price: its nickname, else its product's name.
-export function planName(priceId: string): string {
-  const price = PRICES.get(priceId);
-  return price?.nickname ?? (price && PRODUCTS.get(price.product)?.name) ?? priceId;
-}
-
-// Newest first, as Stripe lists them (here: the reverse of the plan order).
-export const allProducts = (): ProductObject[] => [...PRODUCTS.values()].reverse().map((p) => structuredClone(p));

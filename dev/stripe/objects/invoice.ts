@@ -1,7 +1,6 @@
 // Invoice objects: one subscription line each, already finalized (open) or
 // paid. Drafts never show here because nothing in the stand-in edits them.
 import type { CustomerObject, InvoiceObject, SubscriptionObject } from "../state/types.ts";
-import { planName } from "./catalog.ts";
 import { randomId } from "./ids.ts";
 import type { Period } from "./subscription.ts";
 import { itemOf } from "./subscription.ts";
@@ -17,6 +16,10 @@ export type NewInvoice = {
   period: Period;
   created: number;
   baseUrl: string;
+  // What the line is called: the price's nickname or its product's name.
+  planName: string;
+  // "month", "year": the price's period as the line reads it.
+  interval: string;
   proration?: boolean;
 };
 
@@ -36,8 +39,8 @@ export function newInvoice(spec: NewInvoice): InvoiceObject {
   const item = itemOf(spec.subscription);
   const { amount, created } = spec;
   const description = spec.proration
-    ? `Remaining time on ${planName(item.price.id)} after ${new Date(created * 1000).toISOString().slice(0, 10)}`
-    : `1 × ${planName(item.price.id)} (at ${money(item.price.unit_amount ?? 0)} / month)`;
+    ? `Remaining time on ${spec.planName} after ${new Date(created * 1000).toISOString().slice(0, 10)}`
+    : `${item.quantity ?? 1} × ${spec.planName} (at ${money(item.price.unit_amount ?? 0)} / ${spec.interval})`;
   const line = {
     id: randomId("il_", 24),
     object: "line_item" as const,
@@ -129,7 +132,7 @@ export function newInvoice(spec: NewInvoice): InvoiceObject {
     on_behalf_of: null,
     parent: {
       quote_details: null,
-      subscription_details: { metadata: {}, subscription: spec.subscription.id },
+      subscription_details: { metadata: { ...spec.subscription.metadata }, subscription: spec.subscription.id },
       type: "subscription_details",
     },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },

@@ -20,7 +20,22 @@ export function addMonths(seconds: number, months: number): number {
 
 export type Period = { start: number; end: number };
 
-function newItem(subscriptionId: string, price: PriceObject, period: Period, created: number): SubscriptionItemObject {
+// One billing period of a recurring price from `start`: calendar months and years, or days and weeks.
+export function periodFrom(start: number, recurring: PriceObject["recurring"]): Period {
+  const count = recurring?.interval_count ?? 1;
+  const interval = recurring?.interval ?? "month";
+  if (interval === "month" || interval === "year")
+    return { start, end: addMonths(start, interval === "year" ? 12 * count : count) };
+  return { start, end: start + (interval === "week" ? 7 : 1) * count * DAY };
+}
+
+function newItem(
+  subscriptionId: string,
+  price: PriceObject,
+  period: Period,
+  created: number,
+  quantity: number,
+): SubscriptionItemObject {
   return {
     id: randomId("si_", 14),
     object: "subscription_item",
@@ -33,7 +48,7 @@ function newItem(subscriptionId: string, price: PriceObject, period: Period, cre
     metadata: {},
     plan: planOf(price),
     price,
-    quantity: 1,
+    quantity,
     subscription: subscriptionId,
     tax_rates: [],
   };
@@ -42,8 +57,9 @@ function newItem(subscriptionId: string, price: PriceObject, period: Period, cre
 export type NewSubscription = {
   customer: string;
   price: PriceObject;
-  status: "active" | "trialing" | "past_due";
+  status: "active" | "trialing" | "past_due" | "incomplete";
   created: number;
+  quantity?: number;
   period: Period;
   trial: Period | null;
 };
@@ -86,7 +102,7 @@ export function newSubscription(spec: NewSubscription): SubscriptionObject {
     },
     items: {
       object: "list",
-      data: [newItem(id, spec.price, spec.period, spec.created)],
+      data: [newItem(id, spec.price, spec.period, spec.created, spec.quantity ?? 1)],
       has_more: false,
       url: `/v1/subscription_items?subscription=${id}`,
     },

@@ -16,7 +16,7 @@ const STATUSES = "active all canceled ended incomplete incomplete_expired past_d
 // five, one too many, on a list.
 const EXPANDABLE = ["customer", "default_payment_method", "latest_invoice", "items.data.price.product"];
 
-function render(store: Store, subscription: SubscriptionObject, expand: Set<string>) {
+export function renderSubscription(store: Store, subscription: SubscriptionObject, expand: Set<string>) {
   const out = structuredClone(subscription);
   const customer = store.customers.get(out.customer);
   const pm = out.default_payment_method;
@@ -58,7 +58,7 @@ export const subscriptionRoutes: Route[] = [
         .reverse();
       const list = paginate(matching, p, "/v1/subscriptions", "subscription");
       const expand = expansions(p, EXPANDABLE, true);
-      return ok({ ...list, data: list.data.map((s) => render(ctx.store, s, expand)) });
+      return ok({ ...list, data: list.data.map((s) => renderSubscription(ctx.store, s, expand)) });
     },
   },
   {
@@ -70,7 +70,7 @@ export const subscriptionRoutes: Route[] = [
       const id = ctx.pathParams.id ?? "";
       const subscription = ctx.store.subscriptions.get(id);
       if (!subscription) throw resourceMissing("subscription", id, "id");
-      return ok(render(ctx.store, subscription, expansions(p, EXPANDABLE)));
+      return ok(renderSubscription(ctx.store, subscription, expansions(p, EXPANDABLE)));
     },
   },
 ];

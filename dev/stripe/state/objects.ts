@@ -116,3 +116,8 @@ export type PortalSessionObject = {
   return_url: string | null;
   url: string;
 };
+// A Checkout Session as stored: what it made stays ids, expanded on the way out.
+export type CheckoutSessionObject = Override<
+  Wire<Stripe.Checkout.Session>,
+  { customer: string | null; subscription: string | null; invoice: string | null; line_items?: never }
+>;

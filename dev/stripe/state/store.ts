@@ -1,6 +1,7 @@
 // All state of one stand-in process. Nothing is persisted: a restart is a fresh Stripe test
 // account with only the seed in it.
-import { activePrices } from "../objects/catalog.ts";
+import { activePrices } from "../billing/catalog.ts";
+import { seedCatalog } from "../objects/catalog.ts";
 import { dashboardConfiguration } from "../objects/configuration.ts";
 import { newCustomer } from "../objects/customer.ts";
 import { nowSeconds, reproducibly } from "../objects/ids.ts";
@@ -29,7 +30,9 @@ export type StoreOptions = Omit<StoreStart, "seededAt"> & {
 export function createStore(options: StoreOptions): Store {
   const { apiKey, log, ...rest } = options;
   const start: StoreStart = { ...rest, seededAt: options.seededAt ?? nowSeconds() };
-  const plans = activePrices().map((price) => ({ product: price.product, price: price.id }));
+  const catalog = seedCatalog();
+  // The dashboard's default configuration offers the seed's live plans for "Change plan".
+  const plans = activePrices(catalog).map((price) => ({ product: price.product, price: price.id }));
   const defaults = reproducibly("default-configuration", start.seededAt, () => dashboardConfiguration(plans));
   const spec = start.webhook;
   const webhook = spec ? reproducibly("start-webhook-endpoint", start.seededAt, () => startEndpoint(spec)) : null;
@@ -53,6 +56,8 @@ export function createStore(options: StoreOptions): Store {
     subscriptions: new Map(),
     invoices: new Map(),
     paymentMethods: new Map(),
+    ...catalog,
+    checkoutSessions: new Map(),
     events: [],
     webhookEndpoints,
     controlEndpointId: webhook?.endpoint.id ?? null,

@@ -2,11 +2,14 @@
 // imports anything else of the stand-in, so every other part can depend on them without cycles.
 import type {
   CardBrand,
+  CheckoutSessionObject,
   ConfigurationObject,
   CustomerObject,
   InvoiceObject,
   PaymentMethodObject,
   PortalSessionObject,
+  PriceObject,
+  ProductObject,
   SubscriptionObject,
   WebhookEndpointObject,
 } from "./objects.ts";
@@ -86,6 +89,16 @@ export type StoreStart = {
   seededAt: number;
 };
 
+// A Checkout Session and what its page needs that the session object does not echo.
+export type CheckoutRecord = {
+  session: CheckoutSessionObject;
+  lines: Array<{ price: string; quantity: number }>;
+  subscriptionData: { metadata: Record<string, string>; trialDays: number | null; description: string | null };
+  // The create parameters as received, for tests to read back (GET /__control/checkout-sessions).
+  params: unknown;
+  declines: number;
+};
+
 export type StoredResponse = { status: number; body: string; headers: Record<string, string>; requestId: string };
 
 export interface IdempotencyLayer {
@@ -121,6 +134,10 @@ export interface WebhookQueue {
   deliveries(): DeliveryLog[];
   flush(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
+  // Held: events queue up undelivered (recorded, as Stripe records them) until released.
+  readonly holding: boolean;
+  hold(): void;
+  release(): void;
 }
 
 export type Store = {
@@ -145,6 +162,9 @@ export type Store = {
   subscriptions: Map<string, SubscriptionObject>;
   invoices: Map<string, InvoiceObject>;
   paymentMethods: Map<string, PaymentMethodObject>;
+  products: Map<string, ProductObject>;
+  prices: Map<string, PriceObject>;
+  checkoutSessions: Map<string, CheckoutRecord>;
   events: StripeEvent[];
   // Newest last; the one POST /__control/webhook manages (the start option's), if any.
   webhookEndpoints: Map<string, EndpointEntry>;

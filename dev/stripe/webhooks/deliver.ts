@@ -4,7 +4,8 @@
 // network error. Stripe retries for days; here it is 4 attempts over ~1.7 s so tests can watch
 // retries happen. An endpoint disabled or deleted meanwhile gets nothing more. A delivery that
 // succeeds lowers the event's pending_webhooks, which is what events.list's delivery_success reads.
-// Injected webhook faults reorder, repeat, break or drop deliveries on purpose.
+// Injected webhook faults reorder, repeat, break or drop deliveries on purpose; a hold keeps every
+// delivery queued until it is released (a webhook that is late, as when Stripe is slow to send).
 import { subscribes } from "../objects/webhook-endpoint.ts";
 import type { DeliveryLog, EndpointEntry, StripeEvent, WebhookFault, WebhookQueue } from "../state/types.ts";
 import { sleep } from "../wire/http.ts";
@@ -21,6 +22,7 @@ export class WebhookDispatcher implements WebhookQueue {
   private readonly logs: DeliveryLog[] = [];
   private readonly lanes = new Map<string, Lane>();
   private closed = false;
+  private paused = false;
   private idle: Array<() => void> = [];
   private readonly endpoints: Map<string, EndpointEntry>;
   private readonly log: (line: string) => void;
@@ -57,13 +59,27 @@ export class WebhookDispatcher implements WebhookQueue {
     if (fault?.mode === "reverse" && fault.remaining === 0) this.releaseHeld();
   }
 
+  get holding(): boolean {
+    return this.paused;
+  }
+
+  hold(): void {
+    this.paused = true;
+  }
+
+  release(): void {
+    this.paused = false;
+    this.releaseHeld();
+    for (const lane of this.lanes.values()) void this.run(lane);
+  }
+
   deliveries(): DeliveryLog[] {
     return [...this.logs];
   }
 
-  // Resolves true once nothing is queued or in flight; held events are released first.
+  // Resolves true once nothing is queued or in flight; a hold and held events are released first.
   async flush(timeoutMs: number): Promise<boolean> {
-    this.releaseHeld();
+    this.release();
     if (this.isIdle()) return true;
     let timer: NodeJS.Timeout | undefined;
     const drained = new Promise<boolean>((resolve) => this.idle.push(() => resolve(true)));
@@ -121,10 +137,10 @@ export class WebhookDispatcher implements WebhookQueue {
   }
 
   private async run(lane: Lane): Promise<void> {
-    if (lane.running) return;
+    if (lane.running || this.paused) return;
     lane.running = true;
     try {
-      for (let job = lane.queue.shift(); job && !this.closed; job = lane.queue.shift()) {
+      for (let job = lane.queue.shift(); job && !this.closed; job = this.paused ? undefined : lane.queue.shift()) {
         const delivered = await this.deliver(lane, job);
         // The copy goes out only once the original was acknowledged, like a redelivery Stripe makes.
         if (delivered && job.twice) await this.deliver(lane, { ...job, breakFirstAttempt: false, twice: false });

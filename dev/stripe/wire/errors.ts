@@ -80,6 +80,17 @@ export const emailInvalid = (param: string, value: string) =>
 export const resourceMissing = (noun: string, id: string, param: string, status = 404) =>
   coded(status, "resource_missing", `No such ${noun}: '${id}'`, param);
 
+export const onlyOneOf = (...params: string[]) =>
+  invalidRequest(`You may only specify one of these parameters: ${params.join(", ")}.`, params[0]);
+
+export const alreadyExists = (noun: string, param: string) =>
+  coded(400, "resource_already_exists", `${noun} already exists.`, param);
+
+// A parameter Stripe takes that this stand-in has nothing behind: refused, and saying so,
+// rather than accepted and silently ignored.
+export const notInStandIn = (param: string, what = `\`${param}\``) =>
+  invalidRequest(`The local Stripe stand-in does not support ${what}.`, param);
+
 export const cannotExpand = (path: string) => invalidRequest(`This property cannot be expanded (${path}).`);
 
 // Reported by users against live Stripe; no doc_url is known for this code.

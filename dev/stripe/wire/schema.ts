@@ -196,6 +196,11 @@ export function readObject(o: ParsedObject | undefined, key: string): ParsedObje
   const v = o?.[key];
   return v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
 }
+// Metadata as stored: the keys a request set (an empty value removed its key at parse time).
+export function readMetadata(o: ParsedObject | undefined, key = "metadata"): Record<string, string> {
+  const meta = readObject(o, key) ?? {};
+  return Object.fromEntries(Object.entries(meta).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
 export function readArray(o: ParsedObject | undefined, key: string): Parsed[] | undefined {
   const v = o?.[key];
   return Array.isArray(v) ? v : undefined;

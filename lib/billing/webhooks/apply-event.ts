@@ -3,7 +3,8 @@ import type postgres from "postgres";
 import type Stripe from "stripe";
 import { transaction } from "@/lib/db";
 import { log } from "@/lib/log";
-import { tieVersion } from "@/lib/billing/versions";
+import { stripeTime } from "@/lib/billing/checkout-record";
+import { fetchedVersion, tieVersion } from "@/lib/billing/versions";
 import { handleEvent } from "@/lib/billing/webhooks/handlers";
 import type { EventOutcome, Handled } from "@/lib/billing/webhooks/outcomes";
 import { readCurrent, type ObjectRef } from "@/lib/billing/webhooks/read-current";
@@ -22,29 +23,40 @@ export const TIE_SETTLED = "same-second tie: written as Stripe returned it";
  * orders neither deliveries nor same-second events, and advises asking the API when order
  * matters). Then nothing is recorded, the object is read from Stripe with no transaction
  * open, and what Stripe returned is written in a second transaction, where it wins the tie.
- * Only a tie costs a Stripe call.
+ * A handler that needs more than the event carries asks for the same read ("read"), versioned as
+ * a read at the Date of Stripe's answer. Only a tie or such a read costs a Stripe call.
  */
 export async function applyStripeEvent(event: Stripe.Event): Promise<ApplyResult> {
   const first = await recordAndApply(event, (tx) => handleEvent(tx, event));
-  if (first !== "tie") return first;
+  if (first !== "tie" && first !== "read") return first;
   const ref = event.data.object as unknown as ObjectRef;
   const current = await readCurrent(ref);
+  const why = first === "tie" ? "same-second tie" : "read from Stripe";
   const settled = await recordAndApply(event, async (tx): Promise<Handled> => {
-    if (current === null) return { outcome: "ignored", detail: `same-second tie, and Stripe no longer has ${ref.id}` };
+    if (current === null) return { outcome: "ignored", detail: `${why}, and Stripe no longer has ${ref.id}` };
     const reread = { ...event, data: { ...event.data, object: current } } as Stripe.Event;
-    const handled = await handleEvent(tx, reread, tieVersion(event.created));
-    return handled.outcome === "applied" ? { outcome: "applied", detail: TIE_SETTLED } : handled;
+    const at =
+      first === "tie" ? tieVersion(event.created) : fetchedVersion(stripeTime(current as Stripe.Response<object>));
+    const handled = await handleEvent(tx, reread, at);
+    return handled.outcome === "applied" && first === "tie" ? { outcome: "applied", detail: TIE_SETTLED } : handled;
   });
-  if (settled === "tie") throw new Error(`event ${event.id}: a read from Stripe tied, which it cannot`);
+  if (settled === "tie" || settled === "read") throw new Error(`event ${event.id}: a read from Stripe was not enough`);
   return settled;
 }
 
-class TieRollback extends Error {}
+// Rolls back the event's row: it is recorded once the object was read from Stripe.
+class TieRollback extends Error {
+  readonly reason: "tie" | "read";
+  constructor(reason: "tie" | "read") {
+    super(reason);
+    this.reason = reason;
+  }
+}
 
 async function recordAndApply(
   event: Stripe.Event,
   apply: (tx: postgres.TransactionSql) => Promise<Handled>,
-): Promise<ApplyResult | "tie"> {
+): Promise<ApplyResult | "tie" | "read"> {
   const { customerId, paymentMethodId } = subjectOf(event.data.object);
   try {
     return await transaction(async (tx) => {
@@ -60,7 +72,7 @@ async function recordAndApply(
         return { outcome: "duplicate" as const };
       }
       const { outcome, detail } = await apply(tx);
-      if (outcome === "tie") throw new TieRollback();
+      if (outcome === "tie" || outcome === "read") throw new TieRollback(outcome);
       if (outcome !== "applied" || detail)
         await tx`update public.stripe_events set outcome = ${outcome}, detail = ${detail ?? null} where id = ${event.id}`;
       const fields = { eventId: event.id, type: event.type, outcome, detail };
@@ -70,7 +82,7 @@ async function recordAndApply(
       return detail ? { outcome, detail } : { outcome };
     });
   } catch (err) {
-    if (err instanceof TieRollback) return "tie";
+    if (err instanceof TieRollback) return err.reason;
     throw err;
   }
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import type postgres from "postgres";
 import type Stripe from "stripe";
-import { stripe } from "@/lib/stripe";
 import {
   companyExists,
   companyForCustomer,
@@ -9,7 +8,7 @@ import {
   linkCompanyCustomer,
   writeCustomer,
 } from "@/lib/billing/billing-store";
-import { recordCheckoutSession, stripeTime } from "@/lib/billing/checkout-record";
+import { recordCheckoutSession } from "@/lib/billing/checkout-record";
 import type { Version } from "@/lib/billing/versions";
 import { written, type Handled } from "@/lib/billing/webhooks/outcomes";
 
@@ -38,10 +37,16 @@ export async function customerCreated(tx: Tx, customer: Stripe.Customer, at: Ver
 
 /**
  * A completed subscription Checkout: the company is the session's client_reference_id. If the
- * return to the billing page already recorded the subscription there is nothing new; otherwise
- * the subscription is read from Stripe (the event carries only its id) and recorded.
+ * return to the billing page already recorded the subscription there is nothing new. Otherwise
+ * the event's session names the subscription only by id: the handler asks for the session to be
+ * read from Stripe with what it made expanded ("read": apply-event.ts does that with no
+ * transaction open) and records that, versioned as the read it is.
  */
-export async function checkoutSessionCompleted(tx: Tx, session: Stripe.Checkout.Session): Promise<Handled> {
+export async function checkoutSessionCompleted(
+  tx: Tx,
+  session: Stripe.Checkout.Session,
+  at: Version,
+): Promise<Handled> {
   if (session.mode !== "subscription") return { outcome: "ignored", detail: "not a subscription checkout" };
   const customerId = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
   const named = companyIdIn(session.client_reference_id);
@@ -62,12 +67,6 @@ export async function checkoutSessionCompleted(tx: Tx, session: Stripe.Checkout.
       ? { outcome: "stale", detail: `subscription ${subscriptionId} is already recorded` }
       : { outcome: "flagged", detail: `company ${companyId} is linked to ${linked}, not ${customerId}` };
   }
-  const subscription = subscriptionId
-    ? await stripe().subscriptions.retrieve(subscriptionId, {
-        expand: ["latest_invoice", "default_payment_method", "items.data.price.product"],
-      })
-    : null;
-  const at = subscription ? stripeTime(subscription) : new Date();
-  const recorded = await recordCheckoutSession(tx, companyId, { ...session, subscription }, at);
-  return recorded;
+  if (typeof session.subscription === "string") return { outcome: "read" };
+  return recordCheckoutSession(tx, companyId, session, at);
 }

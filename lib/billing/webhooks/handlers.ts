@@ -123,7 +123,7 @@ export async function handleEvent(
     case "customer.created":
       return customerCreated(tx, event.data.object, at);
     case "checkout.session.completed":
-      return checkoutSessionCompleted(tx, event.data.object);
+      return checkoutSessionCompleted(tx, event.data.object, at);
     case "product.created":
     case "product.updated":
     case "product.deleted":

@@ -10,6 +10,9 @@ const READ_OPTIONS = { timeout: 5000, maxNetworkRetries: 1 };
 
 export type ObjectRef = { object: string; id: string };
 
+// What a completed Checkout made, within Stripe's four levels of expansion (as checkout-return.ts reads it).
+const CHECKOUT_EXPAND = ["subscription", "subscription.latest_invoice", "subscription.default_payment_method"];
+
 /**
  * The object an event is about, as Stripe has it now (the same API version as events, so the
  * handlers read it like a snapshot). A customer, product or price Stripe no longer has comes
@@ -32,6 +35,8 @@ export async function readCurrent(ref: ObjectRef): Promise<unknown> {
         return await client.products.retrieve(ref.id, {}, READ_OPTIONS);
       case "price":
         return await client.prices.retrieve(ref.id, {}, READ_OPTIONS);
+      case "checkout.session":
+        return await client.checkout.sessions.retrieve(ref.id, { expand: CHECKOUT_EXPAND }, READ_OPTIONS);
       default:
         throw new Error(`no way to read a ${ref.object} again`);
     }
