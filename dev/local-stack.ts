@@ -1,5 +1,7 @@
 // Names and keys of the local stack, shared by dev/start.ts and the e2e configuration.
 // The keys are placeholders the stand-ins accept; they unlock nothing anywhere else.
+import { HANDLED_EVENT_TYPES } from "../lib/billing/webhooks/event-types.ts";
+
 export const LOCAL_PUBLISHABLE_KEY = "sb_publishable_local_stand_in_key_0000";
 export const LOCAL_STRIPE_KEY = "sk_test_local_stand_in_key_0000";
 export const LOCAL_WEBHOOK_SECRET = "whsec_local_stand_in_secret_0000";
@@ -7,32 +9,9 @@ export const LOCAL_WEBHOOK_SECRET = "whsec_local_stand_in_secret_0000";
 export const LOCAL_CRON_SECRET = "cron_local_stand_in_secret_0000";
 /**
  * The stand-in's endpoint listens to what the app handles, as a production endpoint set up as the
- * README says would: lib/billing/webhooks/handlers.ts's HANDLED_EVENT_TYPES (a unit test keeps
- * the two equal; that module is server-only, so dev/ cannot import it).
+ * README says would.
  */
-export const LOCAL_WEBHOOK_EVENTS = [
-  "customer.updated",
-  "customer.deleted",
-  "customer.subscription.created",
-  "customer.subscription.updated",
-  "customer.subscription.deleted",
-  "customer.subscription.paused",
-  "customer.subscription.resumed",
-  "customer.subscription.trial_will_end",
-  "invoice.paid",
-  "invoice.payment_failed",
-  "invoice.finalized",
-  "payment_method.attached",
-  "payment_method.detached",
-  "customer.created",
-  "checkout.session.completed",
-  "product.created",
-  "product.updated",
-  "product.deleted",
-  "price.created",
-  "price.updated",
-  "price.deleted",
-];
+export const LOCAL_WEBHOOK_EVENTS: string[] = [...HANDLED_EVENT_TYPES];
 
 export type LocalPorts = { app: number; postgres: number; auth: number; stripe: number };
 

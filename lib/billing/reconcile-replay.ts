@@ -1,7 +1,7 @@
 import "server-only";
 import type Stripe from "stripe";
 import { applyStripeEvent, type ApplyResult } from "@/lib/billing/webhooks/apply-event";
-import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/handlers";
+import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 import { STRIPE_API_VERSION, stripe } from "@/lib/stripe";
 
 /** Stripe lists events of the last 30 days only. */

@@ -9,7 +9,7 @@ import { modeProblems } from "@/lib/billing/doctor/checks/stripe-mode";
 import { webhookEndpointProblems } from "@/lib/billing/doctor/checks/webhook-endpoint";
 import { describeDoctor, runDoctor } from "@/lib/billing/doctor/run";
 import { fail, pass, type DoctorCheck, type DoctorContext, type LinkedCustomer } from "@/lib/billing/doctor/types";
-import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/handlers";
+import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 import { STRIPE_API_VERSION } from "@/lib/stripe";
 
 const configuration = (over: { active?: boolean; livemode?: boolean; features?: Record<string, unknown> } = {}) =>

@@ -13,34 +13,8 @@ import { eventVersion, type Version } from "@/lib/billing/versions";
 import { written, type Handled } from "@/lib/billing/webhooks/outcomes";
 import { writePrice, writeProduct } from "@/lib/billing/catalog-store";
 import { checkoutSessionCompleted, customerCreated } from "@/lib/billing/webhooks/checkout-events";
+import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 
-/**
- * Every event type the app acts on: the switch below must handle exactly these (the compiler
- * checks both ways), and the doctor requires the webhook endpoint to be subscribed to them.
- */
-export const HANDLED_EVENT_TYPES = [
-  "customer.updated",
-  "customer.deleted",
-  "customer.subscription.created",
-  "customer.subscription.updated",
-  "customer.subscription.deleted",
-  "customer.subscription.paused",
-  "customer.subscription.resumed",
-  "customer.subscription.trial_will_end",
-  "invoice.paid",
-  "invoice.payment_failed",
-  "invoice.finalized",
-  "payment_method.attached",
-  "payment_method.detached",
-  "customer.created",
-  "checkout.session.completed",
-  "product.created",
-  "product.updated",
-  "product.deleted",
-  "price.created",
-  "price.updated",
-  "price.deleted",
-] as const satisfies readonly Stripe.Event.Type[];
 
 type HandledEvent = Extract<Stripe.Event, { type: (typeof HANDLED_EVENT_TYPES)[number] }>;
 const isHandled = (event: Stripe.Event): event is HandledEvent =>

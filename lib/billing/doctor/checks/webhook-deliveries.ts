@@ -1,5 +1,5 @@
 import { handledTypesFilter } from "@/lib/billing/reconcile-replay";
-import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/handlers";
+import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 import { fail, pass, type DoctorCheck } from "@/lib/billing/doctor/types";
 import { stripeAccessProblem } from "@/lib/billing/doctor/checks/stripe-problem";
 import { webhookUrl } from "@/lib/billing/doctor/checks/webhook-endpoint";

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { redact } from "@/lib/log";
-import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/handlers";
+import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 import { STRIPE_API_VERSION } from "@/lib/stripe";
 import { fail, pass, warn, type DoctorCheck } from "@/lib/billing/doctor/types";
 import { stripeAccessProblem } from "@/lib/billing/doctor/checks/stripe-problem";
