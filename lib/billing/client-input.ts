@@ -1,7 +1,12 @@
 import type { z } from "zod";
 import type { BillingFailure } from "@/lib/billing/errors";
 import { failure } from "@/lib/billing/errors";
-import { CUSTOMER_KEYS } from "@/lib/billing/input";
+
+// What every billing request body goes through (the portal's, Subscribe's): a JSON object of the
+// fields its schema names, never a customer (the server derives it from the company), and a
+// refusal that says what to send without echoing what was sent.
+
+const CUSTOMER_KEYS = ["customerId", "customer_id", "customer", "stripeCustomerId"];
 
 /**
  * A client's JSON object checked against `schema`: anything else, and any attempt to name a
@@ -24,10 +29,28 @@ export function parseClientInput<T>(
     };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, input: parsed.data };
-  const issue = parsed.error.issues[0];
+  // Unknown fields first: with many of them, a missing field is not the point.
+  const issue = parsed.error.issues.find((i) => i.code === "unrecognized_keys") ?? parsed.error.issues[0];
   const message =
     issue?.code === "unrecognized_keys"
-      ? `Unknown field: ${issue.keys.join(", ")}. Send only ${fields}.`
+      ? `Unknown field: ${nameSome(issue.keys)}. Send only ${fields}.`
       : (issue?.message ?? "Invalid request.");
   return { ok: false, error: failure("invalid_request", message) };
+}
+
+// A message names what was wrong, but never echoes unbounded input back: at most three
+// names, each cut short.
+function nameSome(keys: string[]): string {
+  const shown = keys.slice(0, 3).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return keys.length > 3 ? `${shown.join(", ")} and ${keys.length - 3} more` : shown.join(", ");
+}
+
+/** A form post as the same fields: empty strings mean "not given"; React's own fields are left out. */
+export function inputFromForm(form: FormData): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    if (typeof value === "string" && value !== "") raw[key] = value;
+  }
+  return raw;
 }

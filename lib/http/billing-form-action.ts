@@ -5,7 +5,7 @@ import { type Claims, currentClaims } from "@/lib/auth";
 import { SessionEndedError } from "@/lib/auth/session-ended";
 import { type BillingFailure, failure, unavailable, UnavailableError } from "@/lib/billing/errors";
 import { clickDeadline } from "@/lib/click-deadline";
-import { portalInputFromForm } from "@/lib/billing/input";
+import { inputFromForm } from "@/lib/billing/client-input";
 import type { RequestContext } from "@/lib/http/billing-post";
 
 export type BillingFormState = { error?: BillingFailure };
@@ -28,7 +28,7 @@ export async function runBillingFormAction(
   const userAgent = (await headers()).get("user-agent");
   let result;
   try {
-    result = await run(await currentClaims(), portalInputFromForm(form), { userAgent, deadline });
+    result = await run(await currentClaims(), inputFromForm(form), { userAgent, deadline });
   } catch (err) {
     if (err instanceof SessionEndedError) return { error: failure("unauthenticated") };
     if (err instanceof UnavailableError) return { error: unavailable(err.code) };

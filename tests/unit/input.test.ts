@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { parsePortalInput, portalInputFromForm } from "@/lib/billing/input";
+import { inputFromForm } from "@/lib/billing/client-input";
+import { parseCheckoutInput } from "@/lib/billing/checkout-input";
+import { parsePortalInput } from "@/lib/billing/input";
 
 const company = "22222222-2222-4222-8222-000000000001";
 
@@ -64,6 +66,19 @@ describe("error messages never echo unbounded input", () => {
     if (!result.ok) expect(result.error.message).toMatch(/and 9997 more/);
   });
 
+  test("Subscribe's body too: unknown keys are named briefly, with or without a price", () => {
+    const many = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`key${i}_${"x".repeat(20)}`, i]));
+    for (const body of [many, { ...many, price: "price_pro_monthly" }, { ["k".repeat(100_000)]: 1, price: "p" }]) {
+      const result = parseCheckoutInput(body);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe("invalid_request");
+        expect(result.error.message.length).toBeLessThan(300);
+        expect(result.error.message).toMatch(/^Unknown field: .*Send only companyId, price and returnUrl\.$/);
+      }
+    }
+  });
+
   test("a long returnUrl or companyId is refused without being repeated", () => {
     for (const body of [
       { returnUrl: "/".padEnd(50_000, "a") },
@@ -77,13 +92,13 @@ describe("error messages never echo unbounded input", () => {
   });
 });
 
-describe("portalInputFromForm", () => {
+describe("inputFromForm", () => {
   test("keeps fields, drops React's hidden ones and empty values", () => {
     const form = new FormData();
     form.set("companyId", company);
     form.set("returnUrl", "");
     form.set("$ACTION_ID_abc", "");
     form.set("$ACTION_1:0", "{}");
-    expect(portalInputFromForm(form)).toEqual({ companyId: company });
+    expect(inputFromForm(form)).toEqual({ companyId: company });
   });
 });

@@ -15,7 +15,6 @@ import { writePrice, writeProduct } from "@/lib/billing/catalog-store";
 import { checkoutSessionCompleted, customerCreated } from "@/lib/billing/webhooks/checkout-events";
 import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 
-
 type HandledEvent = Extract<Stripe.Event, { type: (typeof HANDLED_EVENT_TYPES)[number] }>;
 const isHandled = (event: Stripe.Event): event is HandledEvent =>
   (HANDLED_EVENT_TYPES as readonly string[]).includes(event.type);
