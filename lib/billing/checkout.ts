@@ -12,7 +12,7 @@ import { beginCheckout } from "@/lib/billing/checkout-queries";
 import { checkoutFailureFromStripe, subscribeOrPortal } from "@/lib/billing/checkout-subscribe";
 import { type BillingFailure, failure, rateLimited } from "@/lib/billing/errors";
 import type { RequestContext } from "@/lib/http/billing-post";
-import { resolveReturnUrl } from "@/lib/billing/return-url";
+import { oneCompany, returnTarget } from "@/lib/billing/click-access";
 
 export type CheckoutResult =
   | { ok: true; url: string; destination: "checkout" | "portal"; companyId: string }
@@ -64,12 +64,7 @@ export async function decideCheckout(
   if (!parsed.ok) return parsed;
   const { companyId, price, returnUrl } = parsed.input;
   const e = env();
-  const target = (id: string) =>
-    resolveReturnUrl(returnUrl, {
-      appUrl: e.appUrl,
-      allowedOrigins: e.allowedReturnOrigins,
-      fallbackPath: `/billing?company=${id}`,
-    });
+  const target = returnTarget(returnUrl);
   // As in portal.ts: a refused return URL takes no rate-limit slot and no customer claim.
   const rows = await beginCheckout(
     claims,
@@ -82,23 +77,12 @@ export async function decideCheckout(
       timeoutMs: Math.min(e.databaseTimeoutMs, deadline.remainingMs()),
     },
   );
-  if (rows.length === 0)
-    return {
-      ok: false,
-      error: failure(
-        "company_not_found",
-        companyId ? undefined : "You don't belong to any company yet, so there is no plan to choose.",
-      ),
-    };
-  if (rows.length > 1)
-    return {
-      ok: false,
-      error: failure(
-        "invalid_request",
-        "You belong to several companies: choose which company subscribes (companyId).",
-      ),
-    };
-  const access = rows[0]!;
+  const one = oneCompany(rows, companyId, {
+    noCompany: "You don't belong to any company yet, so there is no plan to choose.",
+    several: "You belong to several companies: choose which company subscribes (companyId).",
+  });
+  if (!one.ok) return one;
+  const access = one.row;
   const done = { companyId: access.companyId };
   if (!access.mayManageBilling) return { ok: false, error: failure("forbidden"), ...done };
   const returnTo = target(access.companyId);

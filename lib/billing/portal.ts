@@ -10,7 +10,7 @@ import { flowData } from "@/lib/billing/flows";
 import { parsePortalInput } from "@/lib/billing/input";
 import { portalLocale } from "@/lib/billing/locale";
 import { beginPortalSession } from "@/lib/billing/queries";
-import { resolveReturnUrl } from "@/lib/billing/return-url";
+import { oneCompany, returnTarget } from "@/lib/billing/click-access";
 import { openStripePortal } from "@/lib/billing/stripe-portal";
 
 export type PortalResult =
@@ -63,12 +63,7 @@ async function decideAndCreate(
   const { companyId, returnUrl, flow } = parsed.input;
 
   const e = env();
-  const target = (id: string) =>
-    resolveReturnUrl(returnUrl, {
-      appUrl: e.appUrl,
-      allowedOrigins: e.allowedReturnOrigins,
-      fallbackPath: `/billing?company=${id}`,
-    });
+  const target = returnTarget(returnUrl);
   // Checked before the database so that a refused return URL takes no rate-limit slot, but
   // reported in its place in the order below. (Without a returnUrl the fallback always passes.)
   const returnUrlAllowed = target(companyId ?? "").ok;
@@ -85,23 +80,12 @@ async function decideAndCreate(
     if (err instanceof UnavailableError) return { ok: false, error: unavailable(err.code) };
     throw err;
   }
-  if (rows.length === 0)
-    return {
-      ok: false,
-      error: failure(
-        "company_not_found",
-        companyId ? undefined : "You don't belong to any company yet, so there is no billing to manage.",
-      ),
-    };
-  if (rows.length > 1)
-    return {
-      ok: false,
-      error: failure(
-        "invalid_request",
-        "You belong to several companies: choose which company's billing to manage (companyId).",
-      ),
-    };
-  const access = rows[0]!;
+  const one = oneCompany(rows, companyId, {
+    noCompany: "You don't belong to any company yet, so there is no billing to manage.",
+    several: "You belong to several companies: choose which company's billing to manage (companyId).",
+  });
+  if (!one.ok) return one;
+  const access = one.row;
   const done = { companyId: access.companyId };
 
   if (!access.mayManageBilling) return { ok: false, error: failure("forbidden"), ...done };
