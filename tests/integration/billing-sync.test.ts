@@ -2,6 +2,7 @@
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeWithHistory, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const UMBRELLA = "22222222-2222-4222-8222-000000000004";
@@ -15,20 +16,9 @@ beforeAll(async () => {
     stripe: {
       seed: {
         customers: [
-          {
-            id: "cus_AcmeDemo000001",
-            name: "Acme Inc",
-            metadata: { company_id: ACME },
-            subscription: { price: "price_pro_monthly" },
-            paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
-            invoices: 2,
-          },
-          {
-            id: "cus_GlobexDemo0001",
-            name: "Globex Corp",
-            subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 },
-          },
-          { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
+          acmeWithHistory,
+          { ...globexCustomer, subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 } },
+          umbrellaDeleted,
         ],
       },
     },

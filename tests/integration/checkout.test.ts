@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { deliverEvent } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeCustomer } from "./stripe-seed.ts";
 import { payOnPage } from "../stand-ins/checkout-page.ts";
 
 const SECRET = "whsec_checkout_test_secret";
@@ -31,16 +32,7 @@ beforeAll(async () => {
   stack = await startTestStack({
     proxy: "roundtrip",
     stripe: {
-      seed: {
-        customers: [
-          {
-            id: "cus_AcmeDemo000001",
-            name: "Acme Inc",
-            metadata: { company_id: ACME },
-            subscription: { price: "price_pro_monthly" },
-          },
-        ],
-      },
+      seed: { customers: [acmeCustomer] },
     },
     env: { STRIPE_WEBHOOK_SECRET: SECRET },
   });

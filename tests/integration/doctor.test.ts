@@ -10,6 +10,7 @@ import type { StripeControl, TestStripe } from "../stand-ins/stripe-stand-in.ts"
 import { startWebhookReceiver, type WebhookReceiver } from "../stand-ins/webhook-receiver.ts";
 import { freePort } from "./free-port.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeCustomer, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const UMBRELLA = "22222222-2222-4222-8222-000000000004";
@@ -32,13 +33,7 @@ let app: WebhookReceiver;
 beforeAll(async () => {
   stack = await startTestStack({
     stripe: {
-      seed: {
-        customers: [
-          { id: "cus_AcmeDemo000001", name: "Acme Inc", subscription: { price: "price_pro_monthly" } },
-          { id: "cus_GlobexDemo0001", name: "Globex Corp", subscription: { price: "price_starter_monthly" } },
-          { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
-        ],
-      },
+      seed: { customers: [acmeCustomer, globexCustomer, umbrellaDeleted] },
       webhook: { url: ENDPOINT_URL, secret: SECRET, enabledEvents: LOCAL_WEBHOOK_EVENTS },
     },
     auth: true,

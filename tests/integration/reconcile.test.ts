@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
 import type { StripeControl } from "../stand-ins/stripe-stand-in.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeWithHistory, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const GLOBEX = "22222222-2222-4222-8222-000000000002";
@@ -20,20 +21,7 @@ let GET: (request: Request) => Promise<Response>;
 beforeAll(async () => {
   stack = await startTestStack({
     stripe: {
-      seed: {
-        customers: [
-          {
-            id: "cus_AcmeDemo000001",
-            name: "Acme Inc",
-            metadata: { company_id: ACME },
-            subscription: { price: "price_pro_monthly" },
-            paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
-            invoices: 2,
-          },
-          { id: "cus_GlobexDemo0001", name: "Globex Corp", subscription: { price: "price_starter_monthly" } },
-          { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
-        ],
-      },
+      seed: { customers: [acmeWithHistory, globexCustomer, umbrellaDeleted] },
     },
     env: { STRIPE_MAX_NETWORK_RETRIES: "0", CRON_SECRET },
   });
