@@ -21,6 +21,50 @@ export function stripeEvent(type: string, object: object, created: number, id = 
 }
 
 /**
+ * Acme's Pro monthly subscription as a customer.subscription.* event carries it: made at
+ * `created`, its period ending at `periodEnd` (seconds).
+ */
+export function proSubscription(
+  ids: { id: string; itemId: string },
+  times: { created: number; periodEnd: number },
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    id: ids.id,
+    object: "subscription",
+    customer: "cus_AcmeDemo000001",
+    status: "active",
+    cancel_at_period_end: false,
+    cancel_at: null,
+    canceled_at: null,
+    trial_end: null,
+    created: times.created,
+    currency: "usd",
+    metadata: {},
+    items: {
+      object: "list",
+      data: [
+        {
+          id: ids.itemId,
+          object: "subscription_item",
+          current_period_end: times.periodEnd,
+          price: {
+            id: "price_pro_monthly",
+            object: "price",
+            nickname: "Pro",
+            unit_amount: 4900,
+            currency: "usd",
+            recurring: { interval: "month" },
+            product: "prod_pro",
+          },
+        },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+/**
  * The request Stripe would send with `body`, signed with `secret`. A streamed body is signed as
  * `signedText`; `signature` replaces the header (null: none at all).
  */

@@ -6,7 +6,7 @@
 import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { FaultProxy } from "../../dev/fault-proxy.ts";
-import { deliverSigned, stripeEvent } from "./signed-events.ts";
+import { deliverSigned, proSubscription, stripeEvent } from "./signed-events.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
 import { acmeCustomer } from "./stripe-seed.ts";
 
@@ -59,38 +59,11 @@ function subscriptionEvent(status: string, secondsAgo = 0) {
   const now = Math.floor(Date.now() / 1000) - secondsAgo;
   const event = stripeEvent(
     "customer.subscription.updated",
-    {
-      id: "sub_outage",
-      object: "subscription",
-      customer: ACME_CUSTOMER,
-      status,
-      cancel_at_period_end: false,
-      cancel_at: null,
-      canceled_at: null,
-      trial_end: null,
-      created: now - 86_400,
-      currency: "usd",
-      metadata: {},
-      items: {
-        object: "list",
-        data: [
-          {
-            id: "si_outage",
-            object: "subscription_item",
-            current_period_end: now + 86_400 * 20,
-            price: {
-              id: "price_pro_monthly",
-              object: "price",
-              nickname: "Pro",
-              unit_amount: 4900,
-              currency: "usd",
-              recurring: { interval: "month" },
-              product: "prod_pro",
-            },
-          },
-        ],
-      },
-    },
+    proSubscription(
+      { id: "sub_outage", itemId: "si_outage" },
+      { created: now - 86_400, periodEnd: now + 86_400 * 20 },
+      { status },
+    ),
     now,
   );
   return async () => {

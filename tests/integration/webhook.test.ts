@@ -1,7 +1,7 @@
 // POST /api/stripe/webhook against a real PostgreSQL: signatures, once-only, ordering, retries.
 import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { deliverSigned, stripeEvent } from "./signed-events.ts";
+import { deliverSigned, proSubscription, stripeEvent } from "./signed-events.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
 
 const SECRET = "whsec_integration_test_secret";
@@ -26,41 +26,12 @@ beforeEach(async () => {
 
 const event = (type: string, object: object, created = T0) => stripeEvent(type, object, created);
 
-function subscription(overrides: Record<string, unknown> = {}) {
-  return {
-    id: "sub_acme",
-    object: "subscription",
-    customer: ACME_CUSTOMER,
-    status: "active",
-    cancel_at_period_end: false,
-    cancel_at: null,
-    canceled_at: null,
-    trial_end: null,
-    created: T0 - 86400 * 40,
-    currency: "usd",
-    metadata: {},
-    items: {
-      object: "list",
-      data: [
-        {
-          id: "si_1",
-          object: "subscription_item",
-          current_period_end: T0 + 86400 * 20,
-          price: {
-            id: "price_pro_monthly",
-            object: "price",
-            nickname: "Pro",
-            unit_amount: 4900,
-            currency: "usd",
-            recurring: { interval: "month" },
-            product: "prod_pro",
-          },
-        },
-      ],
-    },
-    ...overrides,
-  };
-}
+const subscription = (overrides: Record<string, unknown> = {}) =>
+  proSubscription(
+    { id: "sub_acme", itemId: "si_1" },
+    { created: T0 - 86400 * 40, periodEnd: T0 + 86400 * 20 },
+    overrides,
+  );
 
 async function deliver(payload: object, opts: { secret?: string; signature?: string | null } = {}) {
   const { status, body } = await deliverSigned(payload, opts.secret ?? SECRET, { signature: opts.signature });
