@@ -2,12 +2,12 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Delivery = { path: string; body: Buffer<ArrayBuffer>; signature: string };
+export type IncomingWebhook = { path: string; body: Buffer<ArrayBuffer>; signature: string };
 export type WebhookReceiver = { origin: string; close(): Promise<void> };
 
 /** `answer` gets each request once its whole body has arrived, and answers it (or holds it). */
 export async function startWebhookReceiver(
-  answer: (delivery: Delivery, res: ServerResponse) => void,
+  answer: (request: IncomingWebhook, res: ServerResponse) => void,
 ): Promise<WebhookReceiver> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
