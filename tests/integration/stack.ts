@@ -79,8 +79,9 @@ export async function startTestStack<O extends TestStackOptions>(opts: O): Promi
       ...(auth && { NEXT_PUBLIC_SUPABASE_URL: auth.url }),
       ...opts.env,
     });
-    // This module instance is the one the app's code imports from now on, even if a test resets
-    // its modules later. A fault proxy may hold connections that never answer: don't wait for them.
+    // The app's pool is this instance's: the app's modules imported from now on share it, and it
+    // stays the one to end even if a test resets its modules later (doctor.test.ts does). A fault
+    // proxy may hold connections that never answer: don't wait for them.
     const appDb = await import("@/lib/db");
     stops.push(() => appDb.db().end(opts.proxy === "fault" ? { timeout: 0 } : {}));
     const sql = postgres(pg.url, { max: 1, onnotice: () => {} });

@@ -28,9 +28,7 @@ let lib: {
 beforeAll(async () => {
   stack = await startTestStack({
     proxy: "fault",
-    stripe: {
-      seed: { customers: [acmeCustomer] },
-    },
+    stripe: { seed: { customers: [acmeCustomer] } },
     env: {
       DATABASE_TIMEOUT_MS: String(DB_TIMEOUT_MS),
       STRIPE_WEBHOOK_SECRET: SECRET,
@@ -44,7 +42,7 @@ beforeAll(async () => {
     reconcile: await import("@/lib/billing/reconcile"),
     UnavailableError: (await import("@/lib/billing/errors")).UnavailableError,
   };
-  await import("@/app/api/stripe/webhook/route"); // loaded now, so no delivery below times its import
+  await import("@/app/api/stripe/webhook/route"); // loaded before any delivery below is timed
 });
 
 afterAll(() => stack?.cleanup());
