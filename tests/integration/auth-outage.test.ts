@@ -3,15 +3,12 @@
 // server, and the last good keys keep verifying through an outage.
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "./free-port.ts";
-import { setTestEnv } from "./test-env.ts";
+import type { AuthStandIn } from "../../dev/auth/server.ts";
+import { passwordSignIn } from "./signed-in-claims.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
-const KEY = "sb_publishable_integration_tests_0000";
 const JWKS = "GET /auth/v1/.well-known/jwks.json";
-let pg: RunningPostgres;
+let stack: TestStack<{ auth: true }>;
 let auth: AuthStandIn;
 let claimsFromRequest: typeof import("@/lib/auth").claimsFromRequest;
 
@@ -24,22 +21,13 @@ const control = async (method: string, path: string, body?: unknown) => {
 };
 const jwksCalls = async () => (await control("GET", "counters")).calls[JWKS] ?? 0;
 
-async function accessToken(email = "owner@acme.test") {
-  const res = await fetch(`${auth.url}/auth/v1/token?grant_type=password`, {
-    method: "POST",
-    headers: { apikey: KEY, "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "password123" }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const accessToken = () => passwordSignIn(auth.url);
 const bearer = (token: string) =>
   claimsFromRequest(new Request("http://localhost/api/portal", { headers: { authorization: `Bearer ${token}` } }));
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  auth = await startAuthStandIn({ port: 0, databaseUrl: pg.url, anonKey: KEY });
-  setTestEnv({ DATABASE_URL: pg.url, NEXT_PUBLIC_SUPABASE_URL: auth.url, NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: KEY });
+  stack = await startTestStack({ auth: true });
+  ({ auth } = stack);
   ({ claimsFromRequest } = await import("@/lib/auth"));
 });
 
@@ -48,10 +36,7 @@ afterEach(async () => {
   await control("DELETE", "faults");
 });
 
-afterAll(async () => {
-  await auth?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 describe("cold start (no keys cached yet)", () => {
   test("auth server refusing connections: auth_unavailable, not 'please sign in'", async () => {

@@ -1,61 +1,35 @@
 // npm run billing:sync's core, against the Stripe stand-in (official SDK over HTTP) and a real PostgreSQL.
-import postgres from "postgres";
+import type postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeWithHistory, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const UMBRELLA = "22222222-2222-4222-8222-000000000004";
 
-let pg: RunningPostgres;
-let standIn: Awaited<ReturnType<typeof startStripeStandIn>>;
+let stack: TestStack<{ stripe: true }>;
 let sql: postgres.Sql;
 let sync: typeof import("@/lib/billing/sync");
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({
-    port: 0,
-    seed: {
-      customers: [
-        {
-          id: "cus_AcmeDemo000001",
-          name: "Acme Inc",
-          metadata: { company_id: ACME },
-          subscription: { price: "price_pro_monthly" },
-          paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
-          invoices: 2,
-        },
-        {
-          id: "cus_GlobexDemo0001",
-          name: "Globex Corp",
-          subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 },
-        },
-        { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
-      ],
+  stack = await startTestStack({
+    stripe: {
+      seed: {
+        customers: [
+          acmeWithHistory,
+          { ...globexCustomer, subscription: { price: "price_starter_monthly", status: "trialing", trialDays: 14 } },
+          umbrellaDeleted,
+        ],
+      },
     },
   });
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY });
   sync = await import("@/lib/billing/sync");
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  ({ sql } = stack);
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await standIn?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
-const stripeCalls = async () => {
-  const res = await fetch(`${standIn.url}/__control/counters`);
-  return ((await res.json()) as { calls: Record<string, number> }).calls;
-};
+const stripeCalls = () => stack.stripe.control.calls();
 
 test("every linked company is pulled from Stripe: subscription, card, invoices; a deleted customer is marked", async () => {
   const companies = await sync.linkedCompanies();
@@ -117,16 +91,13 @@ test("a sync is newer than any event created before it: an older event is not ap
 });
 
 test("a plan whose price has no nickname is named after its product, fetched once a run", async () => {
-  await fetch(`${standIn.url}/__control/customers`, {
-    method: "POST",
-    body: JSON.stringify({
-      id: "cus_AcmeDemo000001",
-      name: "Acme Inc",
-      metadata: { company_id: ACME },
-      subscription: { price: "price_team_legacy_monthly" },
-    }),
+  await stack.stripe.control.seedCustomer({
+    id: "cus_AcmeDemo000001",
+    name: "Acme Inc",
+    metadata: { company_id: ACME },
+    subscription: { price: "price_team_legacy_monthly" },
   });
-  await fetch(`${standIn.url}/__control/counters`, { method: "DELETE" });
+  await stack.stripe.control.call("DELETE", "counters");
   const products: import("@/lib/billing/sync").ProductCache = new Map();
   await sync.syncCompanyBilling(ACME, "cus_AcmeDemo000001", products);
   await sync.syncCompanyBilling(ACME, "cus_AcmeDemo000001", products);

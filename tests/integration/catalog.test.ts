@@ -1,42 +1,28 @@
 // The plan catalog against a real PostgreSQL: kept from product.* and price.* events through
 // POST /api/stripe/webhook, backfilled from the Stripe stand-in by the sync, read by the page.
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
 import { deliverEvent } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
-import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const SECRET = "whsec_catalog_test_secret";
 const INITECH_OWNER = "11111111-1111-4111-8111-000000000007";
 const T0 = 1_790_000_000;
 
-let pg: RunningPostgres;
-let standIn: Awaited<ReturnType<typeof startStripeStandIn>>;
+let stack: TestStack<{ stripe: true }>;
 let sql: postgres.Sql;
 let stripeAdmin: Stripe;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({ port: 0, apiKey: TEST_STRIPE_KEY });
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_BASE: standIn.url });
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  stack = await startTestStack({ stripe: true, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
+  ({ sql } = stack);
   await signInEveryone(sql);
-  const base = new URL(standIn.url);
-  stripeAdmin = new Stripe(TEST_STRIPE_KEY, { host: base.hostname, port: Number(base.port), protocol: "http" });
+  stripeAdmin = stack.stripe.sdk();
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await standIn?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await sql`truncate public.stripe_events, public.billing_products, public.billing_prices`;

@@ -4,51 +4,35 @@
 // nobody came back. Every session here is a real one of the stand-in, made with the app's own
 // parameters and paid on its hosted page.
 import { randomUUID } from "node:crypto";
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { deliverEvent, standInControl } from "./signed-events.ts";
+import { deliverEvent } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
-import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 import { payOnPage } from "../stand-ins/checkout-page.ts";
 
 const SECRET = "whsec_checkout_return_secret";
 const OWNER = "11111111-1111-4111-8111-000000000007"; // owner@initech.test, owner of every company here
 const MEMBER = "11111111-1111-4111-8111-000000000004";
 
-let pg: RunningPostgres;
-let standIn: Awaited<ReturnType<typeof startStripeStandIn>>;
+let stack: TestStack<{ stripe: true }>;
 let sql: postgres.Sql;
 let stripeAdmin: Stripe;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({ port: 0, apiKey: TEST_STRIPE_KEY });
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_WEBHOOK_SECRET: SECRET });
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  stack = await startTestStack({ stripe: true, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
+  ({ sql } = stack);
   await signInEveryone(sql);
-  const base = new URL(standIn.url);
-  stripeAdmin = new Stripe(TEST_STRIPE_KEY, { host: base.hostname, port: Number(base.port), protocol: "http" });
+  stripeAdmin = stack.stripe.sdk();
   await (await import("@/lib/billing/catalog-sync")).syncCatalog();
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await standIn?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
-beforeEach(() => standInControl(standIn.url).reset());
+beforeEach(() => stack.stripe.control.reset());
 
-const control = <T>(method: string, path: string, body?: unknown) =>
-  standInControl(standIn.url).control<T>(method, path, body);
-const calls = () => standInControl(standIn.url).calls();
+const calls = () => stack.stripe.control.calls();
 
 const EXPAND = ["customer", "subscription", "subscription.latest_invoice", "subscription.default_payment_method"];
 
@@ -118,7 +102,7 @@ describe("the return to /billing records at once", () => {
     const invoice = sub.latest_invoice as Stripe.Invoice;
     const card = sub.default_payment_method as Stripe.PaymentMethod;
     const customer = session.customer as Stripe.Customer;
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     expect(await deliver("customer.created", customer, before - 1)).toBe("stale");
     expect(await deliver("payment_method.attached", card, before - 1)).toBe("stale");
     expect(await deliver("customer.subscription.created", { ...sub, status: "incomplete" }, before)).toBe("stale");
@@ -152,7 +136,7 @@ describe("checkout.session.completed when nobody came back", () => {
     const paid = await companyThatPaid("Tab Closed Co");
     const session = ids(await expandedSession(paid));
     const now = Math.floor(Date.now() / 1000);
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     expect(await deliver("checkout.session.completed", session, now)).toBe("applied");
     expect(await calls()).toEqual({ "GET /v1/checkout/sessions/:id": 1 });
     expect(await page(paid.companyId)).toMatchObject({
@@ -162,7 +146,7 @@ describe("checkout.session.completed when nobody came back", () => {
     expect((await sql`select stripe_customer_id from public.companies where id = ${paid.companyId}`)[0]).toEqual({
       stripe_customer_id: paid.customerId,
     });
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     expect(await deliver("checkout.session.completed", session, now + 1)).toBe("stale");
     expect(await calls()).toEqual({});
   });
@@ -170,8 +154,8 @@ describe("checkout.session.completed when nobody came back", () => {
   test("no database transaction stays open while Stripe is asked", async () => {
     const paid = await companyThatPaid("Slow Stripe Co");
     const session = ids(await expandedSession(paid));
-    await standInControl(standIn.url).reset();
-    await control("POST", "faults", { path: "/v1/checkout/sessions/:id", method: "GET", mode: "latency", ms: 1500 });
+    await stack.stripe.control.reset();
+    await stack.stripe.control.fault({ path: "/v1/checkout/sessions/:id", method: "GET", mode: "latency", ms: 1500 });
     const delivering = deliver("checkout.session.completed", session, Math.floor(Date.now() / 1000));
     while ((await calls())["GET /v1/checkout/sessions/:id"] !== 1) await new Promise((r) => setTimeout(r, 20));
     const [open] = await sql<{ n: number }[]>`
@@ -231,7 +215,7 @@ describe("back from Checkout through the page's entry (checkoutReturn)", () => {
     [{ trialDays: 14 }, "trialing", "Pro"],
   ])("a completed Checkout %j is recorded before any webhook: %s", async (opts, status, planName) => {
     const paid = await companyThatPaid(`Back Co ${randomUUID().slice(0, 8)}`, opts);
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     expect(await back(paid.sessionId)).toEqual({ kind: "recorded", companyId: paid.companyId, status });
     expect(await calls()).toEqual({ "GET /v1/checkout/sessions/:id": 1 });
     expect(await page(paid.companyId)).toMatchObject({

@@ -3,17 +3,13 @@
 // Stripe's answer and our write, the webhook arriving first), the Checkout Session it opens
 // (parameters, the customer's other sessions settled, a paid one recorded instead), the portal
 // instead of a second subscription, one deadline per click, round trips and Stripe calls counted.
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { deliverEvent, standInControl } from "./signed-events.ts";
+import { deliverEvent } from "./signed-events.ts";
 import { claimsFor, signInEveryone } from "./signed-in-claims.ts";
-import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeCustomer } from "./stripe-seed.ts";
 import { payOnPage } from "../stand-ins/checkout-page.ts";
 
 const SECRET = "whsec_checkout_test_secret";
@@ -27,63 +23,37 @@ const users = {
   secondManager: "11111111-1111-4111-8111-000000000006",
 };
 
-let pg: RunningPostgres;
-let proxy: RoundTripProxy;
-let standIn: Awaited<ReturnType<typeof startStripeStandIn>>;
+let stack: TestStack<{ proxy: "roundtrip"; stripe: true }>;
 let sql: postgres.Sql;
 let stripeAdmin: Stripe;
 let decideCheckout: typeof import("@/lib/billing/checkout").decideCheckout;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  const { port } = new URL(pg.url);
-  proxy = await startRoundTripProxy({ host: "127.0.0.1", port: Number(port) });
-  standIn = await startStripeStandIn({
-    port: 0,
-    apiKey: TEST_STRIPE_KEY,
-    seed: {
-      customers: [
-        {
-          id: "cus_AcmeDemo000001",
-          name: "Acme Inc",
-          metadata: { company_id: ACME },
-          subscription: { price: "price_pro_monthly" },
-        },
-      ],
+  stack = await startTestStack({
+    proxy: "roundtrip",
+    stripe: {
+      seed: { customers: [acmeCustomer] },
     },
-  });
-  setTestEnv({
-    DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`),
-    STRIPE_API_BASE: standIn.url,
-    STRIPE_WEBHOOK_SECRET: SECRET,
+    env: { STRIPE_WEBHOOK_SECRET: SECRET },
   });
   ({ decideCheckout } = await import("@/lib/billing/checkout"));
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  ({ sql } = stack);
   await signInEveryone(sql);
-  const base = new URL(standIn.url);
-  stripeAdmin = new Stripe(TEST_STRIPE_KEY, { host: base.hostname, port: Number(base.port), protocol: "http" });
+  stripeAdmin = stack.stripe.sdk();
   await (await import("@/lib/billing/catalog-sync")).syncCatalog();
   await (await import("@/lib/billing/sync")).syncCompanyBilling(ACME, "cus_AcmeDemo000001");
   await sql`insert into public.company_members (company_id, user_id, role) values (${INITECH}, ${users.secondManager}, 'billing')`;
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await proxy?.close();
-  await standIn?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await sql`delete from private.portal_session_grants`;
-  await standInControl(standIn.url).reset();
+  await stack.stripe.control.reset();
 });
 
-const control = <T>(method: string, path: string, body?: unknown) =>
-  standInControl(standIn.url).control<T>(method, path, body);
-const calls = () => standInControl(standIn.url).calls();
+const control = <T>(method: string, path: string, body?: unknown) => stack.stripe.control.call<T>(method, path, body);
+const calls = () => stack.stripe.control.calls();
 const subscribe = (user: string, input: Record<string, unknown>) => decideCheckout(claimsFor(user), input);
 
 /** A company of its own per test, managed by the Initech owner and the second manager. */
@@ -140,11 +110,11 @@ describe("who may subscribe, and what a refused click costs", () => {
 describe("never a second subscription", () => {
   test("a company with a live subscription is sent to the portal's Change plan: 1 round trip, 1 Stripe call", async () => {
     await subscribe(users.acmeOwner, { companyId: ACME, price: "price_starter_monthly" }); // warm the pool
-    await standInControl(standIn.url).reset();
-    proxy.reset();
+    await stack.stripe.control.reset();
+    stack.proxy.reset();
     const result = await subscribe(users.acmeOwner, { companyId: ACME, price: "price_starter_monthly" });
     expect(result).toMatchObject({ ok: true, destination: "portal", companyId: ACME });
-    expect(proxy.flights()).toBe(1);
+    expect(stack.proxy.flights()).toBe(1);
     expect(await calls()).toEqual({ "POST /v1/billing_portal/sessions": 1 });
     const [session] = (await control<Array<{ customer: string; flow_type: string | null }>>("GET", "sessions")).slice(
       -1,
@@ -231,7 +201,7 @@ describe("the company's customer, exactly once", () => {
     expect(await linkedCustomer(company)).toBe(customer!.id);
     expect(await claims(company)).toHaveLength(0);
 
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     await subscribe(users.secondManager, { companyId: company, price: "price_pro_monthly" });
     expect((await calls())["POST /v1/customers"]).toBeUndefined();
     expect(await customersOf(company)).toHaveLength(1);
@@ -261,15 +231,15 @@ describe("the company's customer, exactly once", () => {
   test("database round trips: the first click 2 (access and claim, then the link), later clicks 1", async () => {
     const company = await newCompany("Counted Co");
     await subscribe(users.initechOwner, { companyId: "00000000-0000-4000-8000-000000000000", price: "x" }); // warm
-    proxy.reset();
-    await standInControl(standIn.url).reset();
+    stack.proxy.reset();
+    await stack.stripe.control.reset();
     await subscribe(users.initechOwner, { companyId: company, price: "price_pro_monthly" });
-    expect(proxy.flights()).toBe(2);
+    expect(stack.proxy.flights()).toBe(2);
     expect((await calls())["POST /v1/customers"]).toBe(1);
-    proxy.reset();
-    await standInControl(standIn.url).reset();
+    stack.proxy.reset();
+    await stack.stripe.control.reset();
     await subscribe(users.initechOwner, { companyId: company, price: "price_pro_monthly" });
-    expect(proxy.flights()).toBe(1);
+    expect(stack.proxy.flights()).toBe(1);
     expect((await calls())["POST /v1/customers"]).toBeUndefined();
   });
 });
@@ -287,7 +257,7 @@ describe("Checkout Sessions", () => {
       ok: true,
       destination: "checkout",
       companyId: company,
-      url: `${standIn.url}/c/pay/${made!.id}`,
+      url: `${stack.stripe.url}/c/pay/${made!.id}`,
     });
     expect(made).toMatchObject({ status: "open", customer: await linkedCustomer(company) });
     expect(await customersOf(company)).toHaveLength(1);
@@ -394,14 +364,14 @@ describe("Checkout Sessions", () => {
 
   test("Stripe calls: the first click customers.create, sessions.create and .list; a later one create, list and one expire", async () => {
     const company = await newCompany("Metered Co");
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     await subscribe(users.initechOwner, { companyId: company, price: "price_pro_monthly" });
     expect(await calls()).toEqual({
       "POST /v1/customers": 1,
       "POST /v1/checkout/sessions": 1,
       "GET /v1/checkout/sessions": 1,
     });
-    await standInControl(standIn.url).reset();
+    await stack.stripe.control.reset();
     await subscribe(users.initechOwner, { companyId: company, price: "price_pro_monthly" });
     expect(await calls()).toEqual({
       "POST /v1/checkout/sessions": 1,

@@ -1,21 +1,18 @@
 // lib/db.ts and the portal audit against a real PostgreSQL 17 behind dev/fault-proxy.ts: a
 // database that refuses, hangs or blips gives database_unavailable within DATABASE_TIMEOUT_MS,
 // the app is back as soon as the database is, and no audit row is lost to a blip.
-import postgres from "postgres";
+import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { type FaultProxy, startFaultProxy } from "../../dev/fault-proxy.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "./free-port.ts";
+import type { FaultProxy } from "../../dev/fault-proxy.ts";
 import { claimsFor, signInAll } from "./signed-in-claims.ts";
-import { setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const OWNER = "11111111-1111-4111-8111-000000000001";
 const DB_TIMEOUT_MS = 1000;
 const claims = claimsFor(OWNER);
 
-let pg: RunningPostgres;
+let stack: TestStack<{ proxy: "fault" }>;
 let proxy: FaultProxy;
 let sql: postgres.Sql;
 let lib: {
@@ -26,30 +23,18 @@ let lib: {
 };
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  const { port } = new URL(pg.url);
-  proxy = await startFaultProxy({ host: "127.0.0.1", port: Number(port) });
-  setTestEnv({
-    DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`),
-    DATABASE_TIMEOUT_MS: String(DB_TIMEOUT_MS),
-  });
+  stack = await startTestStack({ proxy: "fault", env: { DATABASE_TIMEOUT_MS: String(DB_TIMEOUT_MS) } });
+  ({ sql, proxy } = stack);
   lib = {
     db: await import("@/lib/db"),
     queries: await import("@/lib/billing/queries"),
     audit: await import("@/lib/billing/audit"),
     UnavailableError: (await import("@/lib/billing/errors")).UnavailableError,
   };
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   await signInAll(sql, [OWNER]);
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await lib?.db.db().end({ timeout: 0 });
-  await proxy?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await proxy.set("pass");

@@ -1,91 +1,59 @@
 // npm run billing:doctor against a real PostgreSQL and the Auth and Stripe stand-ins. Each check
 // is broken the way a new install breaks it, and must name the fix; Stripe calls are counted.
 import { spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import postgres from "postgres";
+import type postgres from "postgres";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
-import { LOCAL_PUBLISHABLE_KEY, LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
+import { LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
+import type { StripeControl, TestStripe } from "../stand-ins/stripe-stand-in.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../stand-ins/webhook-receiver.ts";
 import { freePort } from "./free-port.ts";
-import { sdkFor, stripeControl } from "./stripe-stand-in.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeCustomer, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const UMBRELLA = "22222222-2222-4222-8222-000000000004";
-const KEY = "sk_test_doctor_checks";
 const SECRET = "whsec_doctor_checks";
 // A deployed app: Stripe delivers to its public URL (here resolved to a local server running the
 // app's own webhook route, see beforeAll).
 const APP_URL = "https://billing.example.com";
 const ENDPOINT_URL = `${APP_URL}/api/stripe/webhook`;
 
-let pg: RunningPostgres;
-let auth: AuthStandIn;
-let standIn: StripeStandIn;
-let control: ReturnType<typeof stripeControl>;
+let stack: TestStack<{ stripe: true; auth: true }>;
+let standIn: TestStripe;
+let control: StripeControl;
 let sql: postgres.Sql;
 let env: Record<string, string>;
 let fullConfiguration: string;
 let noInvoicesConfiguration: string;
 let client: Stripe;
-let app: Server;
-let appOrigin: string;
-let routeDb: () => postgres.Sql;
+let app: WebhookReceiver;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  auth = await startAuthStandIn({ port: 0, databaseUrl: pg.url, anonKey: LOCAL_PUBLISHABLE_KEY });
-  standIn = await startStripeStandIn({
-    port: 0,
-    apiKey: KEY,
-    seed: {
-      customers: [
-        { id: "cus_AcmeDemo000001", name: "Acme Inc", subscription: { price: "price_pro_monthly" } },
-        { id: "cus_GlobexDemo0001", name: "Globex Corp", subscription: { price: "price_starter_monthly" } },
-        { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
-      ],
+  stack = await startTestStack({
+    stripe: {
+      seed: { customers: [acmeCustomer, globexCustomer, umbrellaDeleted] },
+      webhook: { url: ENDPOINT_URL, secret: SECRET, enabledEvents: LOCAL_WEBHOOK_EVENTS },
     },
-    webhook: { url: ENDPOINT_URL, secret: SECRET, enabledEvents: LOCAL_WEBHOOK_EVENTS },
+    auth: true,
+    env: { STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_MAX_NETWORK_RETRIES: "0", APP_URL },
   });
-  control = stripeControl(standIn.url);
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
-  env = {
-    DATABASE_URL: pg.url,
-    NEXT_PUBLIC_SUPABASE_URL: auth.url,
-    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
-    STRIPE_SECRET_KEY: KEY,
-    STRIPE_API_BASE: standIn.url,
-    STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_MAX_NETWORK_RETRIES: "0",
-    APP_URL,
-  };
+  ({ sql, env, stripe: standIn } = stack);
+  ({ control } = standIn);
   // The app's webhook route, reached at APP_URL: it verifies with the app's STRIPE_WEBHOOK_SECRET.
-  Object.assign(process.env, env);
   const { POST } = await import("@/app/api/stripe/webhook/route");
-  routeDb = (await import("@/lib/db")).db;
-  app = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const answer = await POST(
-        new Request(`${APP_URL}${req.url}`, {
-          method: "POST",
-          headers: { "content-type": "application/json", "stripe-signature": String(req.headers["stripe-signature"]) },
-          body: Buffer.concat(chunks),
-        }),
-      );
-      res.writeHead(answer.status).end(await answer.text());
-    });
+  app = await startWebhookReceiver(async ({ path: url, body, signature }, res) => {
+    const answer = await POST(
+      new Request(`${APP_URL}${url}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": signature },
+        body,
+      }),
+    );
+    res.writeHead(answer.status).end(await answer.text());
   });
-  await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-  appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  client = sdkFor(standIn.url, KEY);
+  client = standIn.sdk({ maxNetworkRetries: 0 });
 });
 
 const features = {
@@ -103,20 +71,15 @@ const features = {
 };
 
 afterAll(async () => {
-  await sql?.end();
-  await routeDb?.().end();
-  app?.closeAllConnections();
-  await new Promise((resolve) => (app ? app.close(resolve) : resolve(undefined)));
-  await standIn?.close();
-  await auth?.close();
-  await pg?.stop();
+  await app?.close();
+  await stack?.cleanup();
 });
 
 // Each test starts from the stand-in as started (its endpoint for APP_URL, the dashboard default,
 // no events) plus two configurations made through the API.
 beforeEach(async () => {
   await control.resetToStart();
-  await control.resolve(new URL(APP_URL).host, appOrigin);
+  await control.resolve(new URL(APP_URL).host, app.origin);
   fullConfiguration = (await client.billingPortal.configurations.create({ features })).id;
   noInvoicesConfiguration = (
     await client.billingPortal.configurations.create({ features: { ...features, invoice_history: { enabled: false } } })

@@ -1,45 +1,28 @@
 // GET /api/health against a real PostgreSQL and the Auth and Stripe stand-ins: what each probe
 // costs, what the answer gives away (nothing), and a 503 naming the part that failed, in time.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
-import { LOCAL_PUBLISHABLE_KEY } from "../../dev/local-stack.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { stripeControl } from "./stripe-stand-in.ts";
-import { setTestEnv } from "./test-env.ts";
+import type { AuthStandIn } from "../../dev/auth/server.ts";
+import type { RunningPostgres } from "../../dev/postgres.ts";
+import type { StripeControl, TestStripe } from "../stand-ins/stripe-stand-in.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
+let stack: TestStack<{ stripe: true; auth: true }>;
 let pg: RunningPostgres;
 let auth: AuthStandIn;
-let standIn: StripeStandIn;
-let control: ReturnType<typeof stripeControl>;
+let standIn: TestStripe;
+let control: StripeControl;
 let health: typeof import("@/lib/health");
 let GET: () => Promise<Response>;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url);
-  auth = await startAuthStandIn({ port: 0, databaseUrl: pg.url, anonKey: LOCAL_PUBLISHABLE_KEY });
-  standIn = await startStripeStandIn({ port: 0, apiKey: "sk_test_health_probe" });
-  control = stripeControl(standIn.url);
-  setTestEnv({
-    DATABASE_URL: pg.url,
-    NEXT_PUBLIC_SUPABASE_URL: auth.url,
-    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
-    STRIPE_API_BASE: standIn.url,
-    STRIPE_SECRET_KEY: "sk_test_health_probe",
-  });
+  stack = await startTestStack({ seed: false, stripe: true, auth: true });
+  ({ pg, auth, stripe: standIn } = stack);
+  ({ control } = standIn);
   health = await import("@/lib/health");
   ({ GET } = await import("@/app/api/health/route"));
 });
 
-afterAll(async () => {
-  await (await import("@/lib/db")).db().end();
-  await standIn?.close();
-  await auth?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await control.reset();

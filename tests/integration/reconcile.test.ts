@@ -1,61 +1,37 @@
 // Reconcile against a real PostgreSQL and the Stripe stand-in: a company whose events were
 // dropped is repaired, what changed is reported, fresh companies cost no Stripe call, and the
 // cron route takes only Vercel's Authorization: Bearer <CRON_SECRET>.
-import postgres from "postgres";
+import type postgres from "postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { stripeControl } from "./stripe-stand-in.ts";
-import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
+import type { StripeControl } from "../stand-ins/stripe-stand-in.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeWithHistory, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const GLOBEX = "22222222-2222-4222-8222-000000000002";
 const CRON_SECRET = "cron_secret_for_integration_tests_0001";
 
-let pg: RunningPostgres;
-let standIn: StripeStandIn;
-let control: ReturnType<typeof stripeControl>;
+let stack: TestStack<{ stripe: true }>;
+let control: StripeControl;
 let sql: postgres.Sql;
 let reconcile: typeof import("@/lib/billing/reconcile");
 let GET: (request: Request) => Promise<Response>;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({
-    port: 0,
-    apiKey: TEST_STRIPE_KEY,
-    seed: {
-      customers: [
-        {
-          id: "cus_AcmeDemo000001",
-          name: "Acme Inc",
-          metadata: { company_id: ACME },
-          subscription: { price: "price_pro_monthly" },
-          paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2030 },
-          invoices: 2,
-        },
-        { id: "cus_GlobexDemo0001", name: "Globex Corp", subscription: { price: "price_starter_monthly" } },
-        { id: "cus_UmbrellaGone001", name: "Umbrella Ltd", deleted: true },
-      ],
+  stack = await startTestStack({
+    stripe: {
+      seed: { customers: [acmeWithHistory, globexCustomer, umbrellaDeleted] },
     },
+    env: { STRIPE_MAX_NETWORK_RETRIES: "0", CRON_SECRET },
   });
-  control = stripeControl(standIn.url);
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_API_BASE: standIn.url, STRIPE_MAX_NETWORK_RETRIES: "0", CRON_SECRET });
+  ({ sql } = stack);
+  ({ control } = stack.stripe);
   reconcile = await import("@/lib/billing/reconcile");
   ({ GET } = await import("@/app/api/cron/reconcile/route"));
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await standIn?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(() => control.reset());
 

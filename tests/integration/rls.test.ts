@@ -1,13 +1,10 @@
 // Row level security and lib/db.ts's asUser(), against a real PostgreSQL 17.
-import postgres from "postgres";
+import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SessionEndedError } from "@/lib/auth/session-ended";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
-import { freePort } from "./free-port.ts";
+import type { RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
 import { claimsFor, signInAll } from "./signed-in-claims.ts";
-import { setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const GLOBEX = "22222222-2222-4222-8222-000000000002";
@@ -18,31 +15,22 @@ const users = {
   both: "11111111-1111-4111-8111-000000000006",
 };
 
-let pg: RunningPostgres;
+let stack: TestStack<{ proxy: "roundtrip" }>;
 let proxy: RoundTripProxy;
 let sql: postgres.Sql;
 let lib: { asUser: typeof import("@/lib/db").asUser; queries: typeof import("@/lib/billing/queries") };
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  const { port } = new URL(pg.url);
-  proxy = await startRoundTripProxy({ host: "127.0.0.1", port: Number(port) });
-  setTestEnv({ DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`) });
+  stack = await startTestStack({ proxy: "roundtrip" });
+  ({ sql, proxy } = stack);
   lib = { asUser: (await import("@/lib/db")).asUser, queries: await import("@/lib/billing/queries") };
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
   await signInAll(sql, Object.values(users));
 });
 
 const access = (claims: ReturnType<typeof claimsFor>, company: string | undefined) =>
   lib.queries.beginPortalSession(claims, company, { limit: 10, consume: false });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await proxy?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 describe("row level security as role authenticated", () => {
   test("user A cannot read company B's row at all", async () => {

@@ -1,51 +1,30 @@
 // Two events about one object made in the same second, delivered in either order (or at once)
 // through the signed webhook route, against a real PostgreSQL and the Stripe stand-in: the row
 // must end as Stripe has the object, and only the tie may cost a Stripe call.
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { sdkFor, stripeControl } from "./stripe-stand-in.ts";
-import { setTestEnv } from "./test-env.ts";
+import type { StripeControl } from "../stand-ins/stripe-stand-in.ts";
+import { deliverSigned, stripeEvent } from "./signed-events.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const SECRET = "whsec_same_second_test";
-const KEY = "sk_test_same_second";
 const ACME = "22222222-2222-4222-8222-000000000001";
 const CUSTOMER = "cus_AcmeDemo000001";
 
-let pg: RunningPostgres;
-let standIn: StripeStandIn;
+let stack: TestStack<{ stripe: true }>;
 let sql: postgres.Sql;
 let client: Stripe;
-let POST: (request: Request) => Promise<Response>;
+let control: StripeControl;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  standIn = await startStripeStandIn({ port: 0, apiKey: KEY });
-  setTestEnv({
-    DATABASE_URL: pg.url,
-    STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_API_BASE: standIn.url,
-    STRIPE_SECRET_KEY: KEY,
-  });
-  ({ POST } = await import("@/app/api/stripe/webhook/route"));
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
-  client = sdkFor(standIn.url, KEY);
-  control = stripeControl(standIn.url);
+  stack = await startTestStack({ stripe: true, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
+  ({ sql } = stack);
+  client = stack.stripe.sdk({ maxNetworkRetries: 0 });
+  ({ control } = stack.stripe);
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await standIn?.close();
-  await pg?.stop();
-});
-
-let control: ReturnType<typeof stripeControl>;
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   // Acme anew in Stripe: an active Pro subscription and a Visa card as the default.
@@ -60,32 +39,10 @@ beforeEach(async () => {
   await sql`truncate public.stripe_events, public.billing_subscriptions, public.billing_customers, public.billing_invoices, public.billing_payment_methods`;
 });
 
-let seq = 0;
 /** A signed delivery of `object` as an event of `type` made at second `created`. */
 async function deliver(type: string, object: object, created: number) {
-  const event = {
-    id: `evt_same_${++seq}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created,
-    livemode: false,
-  };
-  const body = JSON.stringify({
-    ...event,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  });
-  const signature = client.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
-  const res = await POST(
-    new Request("http://localhost/api/stripe/webhook", {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-    }),
-  );
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, body } = await deliverSigned(stripeEvent(type, object, created), SECRET);
+  return { status, body };
 }
 
 const subscriptionOf = async () => (await client.subscriptions.list({ customer: CUSTOMER, limit: 1 })).data[0]!;
@@ -166,28 +123,11 @@ describe("a subscription changed twice in one second", () => {
     await deliver("customer.subscription.updated", change.after, change.second);
     await control.fault({ path: "/v1/subscriptions/:id", mode: "status", status: 500, count: 2 });
     const tie = { ...change.before };
-    const event = { id: "evt_same_retry", created: change.second };
-    const body = JSON.stringify({
-      ...event,
-      object: "event",
-      api_version: "2026-10-28.endive",
-      livemode: false,
-      pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
-      type: "customer.subscription.updated",
-      data: { object: tie },
-    });
-    const post = () =>
-      POST(
-        new Request("http://localhost/api/stripe/webhook", {
-          method: "POST",
-          body,
-          headers: { "stripe-signature": client.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }) },
-        }),
-      );
+    const event = stripeEvent("customer.subscription.updated", tie, change.second, "evt_same_retry");
+    const post = () => deliverSigned(event, SECRET);
     const down = await post();
     expect(down.status).toBe(503);
-    expect(((await down.json()) as { code: string }).code).toBe("stripe_unavailable");
+    expect(down.body.code).toBe("stripe_unavailable");
     expect(await sql`select id from public.stripe_events where id = 'evt_same_retry'`).toEqual([]);
     expect((await post()).status).toBe(200);
     await expectSubscriptionAsStripeHasIt(change.after.id);

@@ -2,18 +2,16 @@
 // any scope through the Auth stand-in, which keeps sessions where GoTrue does), the click's and
 // the page's queries refuse it, in the same single round trip, and no rate-limit slot is taken.
 import { decodeJwt } from "jose";
-import postgres from "postgres";
+import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
-import { freePort } from "./free-port.ts";
-import { setTestEnv } from "./test-env.ts";
+import type { AuthStandIn } from "../../dev/auth/server.ts";
+import type { RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
+import { passwordSignIn } from "./signed-in-claims.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+import { TEST_PUBLISHABLE_KEY } from "./test-env.ts";
 
-const KEY = "sb_publishable_integration_tests_0000";
 const ACME = "22222222-2222-4222-8222-000000000001";
-let pg: RunningPostgres;
+let stack: TestStack<{ proxy: "roundtrip"; auth: true }>;
 let auth: AuthStandIn;
 let proxy: RoundTripProxy;
 let sql: postgres.Sql;
@@ -22,38 +20,22 @@ let SessionEndedError: typeof import("@/lib/auth/session-ended").SessionEndedErr
 type Claims = import("@/lib/auth").Claims;
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  auth = await startAuthStandIn({ port: 0, databaseUrl: pg.url, anonKey: KEY });
-  const { port } = new URL(pg.url);
-  proxy = await startRoundTripProxy({ host: "127.0.0.1", port: Number(port) });
-  setTestEnv({ DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`) });
+  stack = await startTestStack({ proxy: "roundtrip", auth: true });
+  ({ sql, auth, proxy } = stack);
   queries = await import("@/lib/billing/queries");
   ({ SessionEndedError } = await import("@/lib/auth/session-ended"));
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await auth?.close();
-  await proxy?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 async function signIn(email = "owner@acme.test") {
-  const res = await fetch(`${auth.url}/auth/v1/token?grant_type=password`, {
-    method: "POST",
-    headers: { apikey: KEY, "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "password123" }),
-  });
-  const { access_token: token } = (await res.json()) as { access_token: string };
+  const token = await passwordSignIn(auth.url, email);
   return { token, claims: decodeJwt(token) as Claims };
 }
 const signOut = (token: string, scope: string) =>
   fetch(`${auth.url}/auth/v1/logout?scope=${scope}`, {
     method: "POST",
-    headers: { apikey: KEY, authorization: `Bearer ${token}` },
+    headers: { apikey: TEST_PUBLISHABLE_KEY, authorization: `Bearer ${token}` },
   });
 const click = (claims: Claims) => queries.beginPortalSession(claims, ACME, { limit: 10, consume: true });
 const grants = async () => (await sql`select count(*)::int as n from private.portal_session_grants`)[0]?.n as number;

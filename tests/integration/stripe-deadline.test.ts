@@ -3,13 +3,11 @@
 // is left of the click's deadline, and retries share that budget instead of multiplying it.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type FaultProxy, startFaultProxy } from "../../dev/fault-proxy.ts";
-import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { setTestEnv } from "./test-env.ts";
+import { startTestStripe, type TestStripe } from "../stand-ins/stripe-stand-in.ts";
+import { setTestEnv, TEST_STRIPE_KEY } from "./test-env.ts";
 
 const CUSTOMER = "cus_DeadlineTest0001";
-let standIn: StripeStandIn;
+let standIn: TestStripe;
 let proxy: FaultProxy;
 let lib: {
   openStripePortal: typeof import("@/lib/billing/stripe-portal").openStripePortal;
@@ -17,11 +15,10 @@ let lib: {
 };
 
 beforeAll(async () => {
-  standIn = await startStripeStandIn({ port: await freePort(), seed: { customers: [{ id: CUSTOMER, name: "T" }] } });
+  standIn = await startTestStripe({ apiKey: TEST_STRIPE_KEY, seed: { customers: [{ id: CUSTOMER, name: "T" }] } });
   proxy = await startFaultProxy({ host: "127.0.0.1", port: standIn.port });
   setTestEnv({
     DATABASE_URL: "postgres://unused@127.0.0.1:1/unused",
-    STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY,
     STRIPE_API_BASE: `http://127.0.0.1:${proxy.port}`,
     // Per attempt as configured; the deadline below is what bounds the whole call.
     STRIPE_TIMEOUT_MS: "10000",

@@ -1,14 +1,11 @@
 // What /billing shows about Stripe's events (item 5), from a real PostgreSQL: each recorded event
 // names its company, only owners and admins learn when the last one arrived, and a live
 // subscription whose renewal is 48 hours overdue is flagged.
-import postgres from "postgres";
+import type postgres from "postgres";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "./free-port.ts";
 import { claimsFor, signInAll } from "./signed-in-claims.ts";
-import { setTestEnv } from "./test-env.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const ACME_CUSTOMER = "cus_AcmeDemo000001";
@@ -19,26 +16,20 @@ const users = {
   member: "11111111-1111-4111-8111-000000000004",
 };
 
-let pg: RunningPostgres;
+let stack: TestStack;
 let sql: postgres.Sql;
 let apply: typeof import("@/lib/billing/webhooks/apply-event").applyStripeEvent;
 let queries: typeof import("@/lib/billing/queries");
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  setTestEnv({ DATABASE_URL: pg.url });
+  stack = await startTestStack({});
   apply = (await import("@/lib/billing/webhooks/apply-event")).applyStripeEvent;
   queries = await import("@/lib/billing/queries");
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  ({ sql } = stack);
   await signInAll(sql, Object.values(users));
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await sql`truncate public.stripe_events, public.billing_subscriptions, public.billing_payment_methods`;

@@ -3,138 +3,71 @@
 // database_unavailable within DATABASE_TIMEOUT_MS (Stripe retries it; never a 500), Stripe's
 // retry is applied once the database is back, statements are cancelled by the server, and a
 // transaction the client gave up on does not stay open on the server.
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { type FaultProxy, startFaultProxy } from "../../dev/fault-proxy.ts";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { startStripeStandIn, type StripeStandIn } from "../../dev/stripe/server.ts";
-import { freePort } from "./free-port.ts";
-import { TEST_STRIPE_KEY, setTestEnv } from "./test-env.ts";
+import type { FaultProxy } from "../../dev/fault-proxy.ts";
+import { deliverSigned, proSubscription, stripeEvent } from "./signed-events.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
+import { acmeCustomer } from "./stripe-seed.ts";
 
 const ACME = "22222222-2222-4222-8222-000000000001";
 const ACME_CUSTOMER = "cus_AcmeDemo000001";
 const SECRET = "whsec_transaction_outages";
 const DB_TIMEOUT_MS = 1000;
-const signer = new Stripe("sk_test_signer");
 
-let pg: RunningPostgres;
+let stack: TestStack<{ proxy: "fault"; stripe: true }>;
 let proxy: FaultProxy;
-let standIn: StripeStandIn;
 let sql: postgres.Sql;
 let lib: {
   db: typeof import("@/lib/db");
   sync: typeof import("@/lib/billing/sync");
   reconcile: typeof import("@/lib/billing/reconcile");
   UnavailableError: typeof import("@/lib/billing/errors").UnavailableError;
-  POST: (request: Request) => Promise<Response>;
 };
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  const { port } = new URL(pg.url);
-  proxy = await startFaultProxy({ host: "127.0.0.1", port: Number(port) });
-  standIn = await startStripeStandIn({
-    port: 0,
-    apiKey: TEST_STRIPE_KEY,
-    seed: { customers: [{ id: ACME_CUSTOMER, name: "Acme Inc", subscription: { price: "price_pro_monthly" } }] },
+  stack = await startTestStack({
+    proxy: "fault",
+    stripe: { seed: { customers: [acmeCustomer] } },
+    env: {
+      DATABASE_TIMEOUT_MS: String(DB_TIMEOUT_MS),
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      STRIPE_MAX_NETWORK_RETRIES: "0",
+    },
   });
-  setTestEnv({
-    DATABASE_URL: pg.url.replace(`:${port}/`, `:${proxy.port}/`),
-    DATABASE_TIMEOUT_MS: String(DB_TIMEOUT_MS),
-    STRIPE_WEBHOOK_SECRET: SECRET,
-    STRIPE_API_BASE: standIn.url,
-    STRIPE_MAX_NETWORK_RETRIES: "0",
-  });
+  ({ sql, proxy } = stack);
   lib = {
     db: await import("@/lib/db"),
     sync: await import("@/lib/billing/sync"),
     reconcile: await import("@/lib/billing/reconcile"),
     UnavailableError: (await import("@/lib/billing/errors")).UnavailableError,
-    POST: (await import("@/app/api/stripe/webhook/route")).POST,
   };
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  await import("@/app/api/stripe/webhook/route"); // loaded before any delivery below is timed
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await lib?.db.db().end({ timeout: 0 });
-  await standIn?.close();
-  await proxy?.close();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await proxy.set("pass");
   await sql`truncate public.stripe_events, public.billing_subscriptions`;
 });
 
-let seq = 0;
 /** A signed customer.subscription.updated for Acme, and the request that delivers it (again). */
 function subscriptionEvent(status: string, secondsAgo = 0) {
   const now = Math.floor(Date.now() / 1000) - secondsAgo;
-  const body = JSON.stringify({
-    id: `evt_outage_${process.pid}_${++seq}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: now,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: "customer.subscription.updated",
-    data: {
-      object: {
-        id: "sub_outage",
-        object: "subscription",
-        customer: ACME_CUSTOMER,
-        status,
-        cancel_at_period_end: false,
-        cancel_at: null,
-        canceled_at: null,
-        trial_end: null,
-        created: now - 86_400,
-        currency: "usd",
-        metadata: {},
-        items: {
-          object: "list",
-          data: [
-            {
-              id: "si_outage",
-              object: "subscription_item",
-              current_period_end: now + 86_400 * 20,
-              price: {
-                id: "price_pro_monthly",
-                object: "price",
-                nickname: "Pro",
-                unit_amount: 4900,
-                currency: "usd",
-                recurring: { interval: "month" },
-                product: "prod_pro",
-              },
-            },
-          ],
-        },
-      },
-    },
-  });
+  const event = stripeEvent(
+    "customer.subscription.updated",
+    proSubscription(
+      { id: "sub_outage", itemId: "si_outage" },
+      { created: now - 86_400, periodEnd: now + 86_400 * 20 },
+      { status },
+    ),
+    now,
+  );
   return async () => {
-    const signature = signer.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
     const started = performance.now();
-    const res = await lib.POST(
-      new Request("http://localhost/api/stripe/webhook", {
-        method: "POST",
-        body,
-        headers: { "content-type": "application/json", "stripe-signature": signature },
-      }),
-    );
-    return {
-      ms: performance.now() - started,
-      status: res.status,
-      headers: res.headers,
-      body: (await res.json()) as Record<string, unknown>,
-    };
+    const answer = await deliverSigned(event, SECRET);
+    return { ms: performance.now() - started, ...answer };
   };
 }
 

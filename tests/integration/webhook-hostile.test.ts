@@ -1,32 +1,22 @@
 // POST /api/stripe/webhook with correctly signed bodies that are not Stripe events, and with
 // bodies over the cap: 4xx, and nothing written.
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "./free-port.ts";
-import { setTestEnv } from "./test-env.ts";
+import { signedWebhookRequest } from "./signed-events.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const SECRET = "whsec_hostile+test/secret=";
-let pg: RunningPostgres;
+let stack: TestStack;
 let sql: postgres.Sql;
 let POST: (request: Request) => Promise<Response>;
-const signer = new Stripe("sk_test_signer");
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_WEBHOOK_SECRET: SECRET });
+  stack = await startTestStack({ env: { STRIPE_WEBHOOK_SECRET: SECRET } });
   ({ POST } = await import("@/app/api/stripe/webhook/route"));
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  ({ sql } = stack);
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 const written = async () =>
   (
@@ -35,20 +25,8 @@ const written = async () =>
                      (select count(*) from public.billing_customers)::int as customers`
   )[0];
 
-function signedRequest(
-  body: string | ReadableStream<Uint8Array>,
-  signedText?: string,
-  headers: Record<string, string> = {},
-) {
-  const payload = typeof body === "string" ? body : signedText!;
-  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  return new Request("http://localhost/api/stripe/webhook", {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", "stripe-signature": signature, ...headers },
-    ...(typeof body === "string" ? {} : { duplex: "half" }),
-  } as RequestInit);
-}
+const signedRequest = (body: string | ReadableStream<Uint8Array>, signedText?: string) =>
+  signedWebhookRequest(body, SECRET, { signedText });
 
 const event = (overrides: Record<string, unknown> = {}) => ({
   id: "evt_hostile_1",

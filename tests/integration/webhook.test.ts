@@ -1,11 +1,8 @@
 // POST /api/stripe/webhook against a real PostgreSQL: signatures, once-only, ordering, retries.
-import postgres from "postgres";
-import Stripe from "stripe";
+import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { migrate } from "../../dev/migrate.ts";
-import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "./free-port.ts";
-import { setTestEnv } from "./test-env.ts";
+import { deliverSigned, proSubscription, stripeEvent } from "./signed-events.ts";
+import { startTestStack, type TestStack } from "./stack.ts";
 
 const SECRET = "whsec_integration_test_secret";
 const ACME = "22222222-2222-4222-8222-000000000001";
@@ -13,90 +10,32 @@ const GLOBEX = "22222222-2222-4222-8222-000000000002";
 const ACME_CUSTOMER = "cus_AcmeDemo000001";
 const T0 = 1_790_000_000;
 
-let pg: RunningPostgres;
+let stack: TestStack;
 let sql: postgres.Sql;
-let POST: (request: Request) => Promise<Response>;
-const signer = new Stripe("sk_test_signer");
 
 beforeAll(async () => {
-  pg = await startEmbeddedPostgres({ port: await freePort() });
-  await migrate(pg.url, { seed: true });
-  setTestEnv({ DATABASE_URL: pg.url, STRIPE_WEBHOOK_SECRET: SECRET });
-  ({ POST } = await import("@/app/api/stripe/webhook/route"));
-  sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+  stack = await startTestStack({ env: { STRIPE_WEBHOOK_SECRET: SECRET } });
+  ({ sql } = stack);
 });
 
-afterAll(async () => {
-  await sql?.end();
-  await (await import("@/lib/db")).db().end();
-  await pg?.stop();
-});
+afterAll(() => stack?.cleanup());
 
 beforeEach(async () => {
   await sql`truncate public.stripe_events, public.billing_subscriptions, public.billing_customers, public.billing_invoices, public.billing_payment_methods`;
 });
 
-let seq = 0;
-function event(type: string, object: object, created = T0) {
-  return {
-    id: `evt_test_${++seq}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  };
-}
+const event = (type: string, object: object, created = T0) => stripeEvent(type, object, created);
 
-function subscription(overrides: Record<string, unknown> = {}) {
-  return {
-    id: "sub_acme",
-    object: "subscription",
-    customer: ACME_CUSTOMER,
-    status: "active",
-    cancel_at_period_end: false,
-    cancel_at: null,
-    canceled_at: null,
-    trial_end: null,
-    created: T0 - 86400 * 40,
-    currency: "usd",
-    metadata: {},
-    items: {
-      object: "list",
-      data: [
-        {
-          id: "si_1",
-          object: "subscription_item",
-          current_period_end: T0 + 86400 * 20,
-          price: {
-            id: "price_pro_monthly",
-            object: "price",
-            nickname: "Pro",
-            unit_amount: 4900,
-            currency: "usd",
-            recurring: { interval: "month" },
-            product: "prod_pro",
-          },
-        },
-      ],
-    },
-    ...overrides,
-  };
-}
+const subscription = (overrides: Record<string, unknown> = {}) =>
+  proSubscription(
+    { id: "sub_acme", itemId: "si_1" },
+    { created: T0 - 86400 * 40, periodEnd: T0 + 86400 * 20 },
+    overrides,
+  );
 
 async function deliver(payload: object, opts: { secret?: string; signature?: string | null } = {}) {
-  const body = JSON.stringify(payload);
-  const signature =
-    opts.signature === undefined
-      ? signer.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? SECRET })
-      : opts.signature;
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (signature) headers["stripe-signature"] = signature;
-  const res = await POST(new Request("http://localhost/api/stripe/webhook", { method: "POST", body, headers }));
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, body } = await deliverSigned(payload, opts.secret ?? SECRET, { signature: opts.signature });
+  return { status, body };
 }
 
 const subRow = async () =>

@@ -1,12 +1,12 @@
 // The Auth stand-in, driven only through the official supabase-js client, the way the app uses it.
 import { createClient } from "@supabase/supabase-js";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type JWTPayload } from "jose";
-import { createServer } from "node:net";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
 import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
+import { freePort } from "../integration/free-port.ts";
 
 const ANON_KEY = "local-anon-key-for-tests";
 const OWNER = { email: "owner@acme.test", password: "password123", id: "11111111-1111-4111-8111-000000000001" };
@@ -15,17 +15,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let pg: RunningPostgres | undefined;
 let auth: AuthStandIn;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   pg = await startEmbeddedPostgres({ port: await freePort() });

@@ -4,15 +4,12 @@
 // received by a local endpoint that trusts nothing the official SDK's
 // `stripe.webhooks.constructEvent` does not verify.
 import { readFileSync } from "node:fs";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
-import type { StripeStandIn } from "../../dev/stripe/server.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
+import { startTestStripe, type StripeControl, type TestStripe } from "./stripe-stand-in.ts";
+import { startWebhookReceiver, type IncomingWebhook, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const SECRET = "whsec_billing_integration";
 const VISA = { brand: "visa", last4: "4242", expMonth: 12, expYear: 2031 } as const;
@@ -39,45 +36,30 @@ const received: Received[] = [];
 const rejected: Array<{ signature: string; reason: string }> = [];
 // Statuses to answer instead of 200, one per delivery, front first.
 const forcedStatuses: number[] = [];
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl = "";
 const verifier = new Stripe("sk_test_verifier_only");
 
-function receive(req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => {
-    const raw = Buffer.concat(chunks).toString("utf8");
-    const signature = String(req.headers["stripe-signature"] ?? "");
-    let event: Stripe.Event;
-    try {
-      event = verifier.webhooks.constructEvent(raw, signature, SECRET);
-    } catch (error) {
-      rejected.push({ signature, reason: (error as Error).message });
-      return void res.writeHead(400).end();
-    }
-    const forced = forcedStatuses.shift();
-    if (forced !== undefined) return void res.writeHead(forced).end();
-    received.push({ event, signature });
-    res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
-  });
+function receive({ body, signature }: IncomingWebhook, res: ServerResponse) {
+  let event: Stripe.Event;
+  try {
+    event = verifier.webhooks.constructEvent(body.toString("utf8"), signature, SECRET);
+  } catch (error) {
+    rejected.push({ signature, reason: (error as Error).message });
+    return void res.writeHead(400).end();
+  }
+  const forced = forcedStatuses.shift();
+  if (forced !== undefined) return void res.writeHead(forced).end();
+  received.push({ event, signature });
+  res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
 }
 
 // ---- the stand-in ---------------------------------------------------------
 
-let standIn: StripeStandIn;
+let standIn: TestStripe;
 let stripe: Stripe;
+let control: StripeControl["call"];
 let mark = 0;
-
-async function control<T = unknown>(method: string, path: string, body?: unknown, expectStatus?: number): Promise<T> {
-  const res = await fetch(`${standIn.url}/__control/${path}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (expectStatus === undefined) expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
-  else expect(res.status).toBe(expectStatus);
-  return (await res.json()) as T;
-}
 
 type EventSummary = { id: string; type: string; created: number; object: string | null };
 const simulate = (customer: string, action: string, extra: Record<string, unknown> = {}) =>
@@ -140,26 +122,19 @@ const types = (events: Array<{ type: string }>) => events.map((e) => e.type);
 const dataObject = <T>(event: Stripe.Event) => event.data.object as unknown as T;
 
 beforeAll(async () => {
-  receiver = createServer(receive);
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/stripe`;
-  standIn = await startStripeStandIn({
-    port: 0,
+  receiver = await startWebhookReceiver(receive);
+  receiverUrl = `${receiver.origin}/webhooks/stripe`;
+  standIn = await startTestStripe({
     seed: { customers: [ACME, GLOBEX] },
     webhook: { url: receiverUrl, secret: SECRET },
   });
-  stripe = new Stripe(LOCAL_STRIPE_KEY, {
-    host: "127.0.0.1",
-    port: standIn.port,
-    protocol: "http",
-    apiVersion: Stripe.API_VERSION,
-  });
+  control = standIn.control.call;
+  stripe = standIn.sdk({ apiVersion: Stripe.API_VERSION });
 });
 
 afterAll(async () => {
-  await standIn.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await standIn?.close();
+  await receiver?.close();
 });
 
 beforeEach(async () => {
@@ -809,22 +784,12 @@ describe("webhook delivery", () => {
   it("delivers to an endpoint set at runtime, signed with its secret", async () => {
     const id = await customer();
     const other: string[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const event = verifier.webhooks.constructEvent(
-          Buffer.concat(chunks).toString("utf8"),
-          String(req.headers["stripe-signature"]),
-          "whsec_second",
-        );
-        other.push(event.type);
-        res.writeHead(204).end();
-      });
+    const server = await startWebhookReceiver(({ body, signature }, res) => {
+      other.push(verifier.webhooks.constructEvent(body.toString("utf8"), signature, "whsec_second").type);
+      res.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const url = `${server.origin}/hook`;
       expect(await control("POST", "webhook", { url, secret: "whsec_second" })).toEqual({
         url,
         secret: "whsec_second",
@@ -834,8 +799,7 @@ describe("webhook delivery", () => {
       expect(other).toEqual(["customer.subscription.deleted"]);
       expect(received.length).toBe(mark);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 

@@ -2,11 +2,9 @@
 // setup script creates them (with product.created / price.created), listed and retrieved, and
 // refused where Stripe refuses.
 import { readFileSync } from "node:fs";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
-import type { StripeStandIn } from "../../dev/stripe/server.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
+import { startTestStripe, type TestStripe } from "./stripe-stand-in.ts";
 import { E2E_PLANS, ensureTestModePlans } from "../e2e/stripe-test-mode-plans.ts";
 import { failure } from "./sdk-failure.ts";
 
@@ -14,19 +12,17 @@ const fixtures = JSON.parse(readFileSync(new URL("../fixtures/stripe-reference.j
   .resources as Record<string, Record<string, unknown>>;
 const keysOf = (o: unknown) => Object.keys(o as object).sort();
 
-let standIn: StripeStandIn;
+let standIn: TestStripe;
 let stripe: Stripe;
 
-type EventSummary = { id: string; type: string; object: string | null };
-const events = async () => (await (await fetch(`${standIn.url}/__control/events`)).json()) as EventSummary[];
+const events = () => standIn.control.events();
 
 beforeAll(async () => {
-  standIn = await startStripeStandIn({ port: 0 });
-  const { hostname, port } = new URL(standIn.url);
-  stripe = new Stripe(LOCAL_STRIPE_KEY, { host: hostname, port: Number(port), protocol: "http", maxNetworkRetries: 0 });
+  standIn = await startTestStripe();
+  stripe = standIn.sdk({ maxNetworkRetries: 0 });
 });
 afterAll(() => standIn?.close());
-beforeEach(async () => void (await fetch(`${standIn.url}/__control/reset`, { method: "POST" })));
+beforeEach(async () => void (await standIn.control.resetToStart()));
 
 describe("products.create and prices.create", () => {
   it("make a plan as the test-mode setup script does, with their events, and find it again", async () => {
@@ -142,7 +138,7 @@ describe("products.create and prices.create", () => {
 
   it("a reset takes the catalog back to the seed", async () => {
     await stripe.products.create({ name: "Gone after reset" });
-    await fetch(`${standIn.url}/__control/reset`, { method: "POST" });
+    await standIn.control.resetToStart();
     expect((await stripe.products.list({ limit: 100 })).data.map((p) => p.id).sort()).toEqual([
       "prod_business",
       "prod_pro",

@@ -3,14 +3,12 @@
 // the hosted page driven as a browser without JavaScript drives it (GET, then a form POST); what
 // paying makes, and the events it sends, in Stripe's order, held back and released on request.
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOCAL_STRIPE_KEY, LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
-import type { StripeStandIn } from "../../dev/stripe/server.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
+import { LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
 import { failure } from "./sdk-failure.ts";
+import { startTestStripe, type StripeControl, type TestStripe } from "./stripe-stand-in.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 import { payOnPage } from "./checkout-page.ts";
 
 const SECRET = "whsec_checkout_stand_in";
@@ -19,21 +17,13 @@ const CUSTOMER = { id: "cus_CheckoutTest01", name: "Initech", email: "owner@init
 const fixtures = JSON.parse(readFileSync(new URL("../fixtures/stripe-reference.json", import.meta.url), "utf8"))
   .resources as Record<string, Record<string, unknown>>;
 
-let standIn: StripeStandIn;
+let standIn: TestStripe;
 let stripe: Stripe;
-let receiver: Server;
+let control: StripeControl["call"];
+let receiver: WebhookReceiver;
 const delivered: string[] = [];
 
-const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const res = await fetch(`${standIn.url}/__control/${path}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
-  return (await res.json()) as T;
-};
-const events = async () =>
-  (await control<Array<{ type: string; object: string | null }>>("GET", "events")).map((e) => e.type);
+const events = async () => (await standIn.control.events()).map((e) => e.type);
 
 /** What the app sends for a company without a plan (lib/billing/checkout-session.ts). */
 const appParams = (extra: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams => ({
@@ -50,32 +40,22 @@ const appParams = (extra: Partial<Stripe.Checkout.SessionCreateParams> = {}): St
 });
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-    req.on("end", () => {
-      const event = new Stripe("sk_test_verifier").webhooks.constructEvent(
-        raw,
-        String(req.headers["stripe-signature"]),
-        SECRET,
-      );
-      delivered.push(event.type);
-      res.writeHead(200).end("{}");
-    });
+  receiver = await startWebhookReceiver(({ body, signature }, res) => {
+    delivered.push(
+      new Stripe("sk_test_verifier").webhooks.constructEvent(body.toString("utf8"), signature, SECRET).type,
+    );
+    res.writeHead(200).end("{}");
   });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  standIn = await startStripeStandIn({
-    port: 0,
+  standIn = await startTestStripe({
     seed: { customers: [CUSTOMER] },
-    webhook: { url, secret: SECRET, enabledEvents: LOCAL_WEBHOOK_EVENTS },
+    webhook: { url: `${receiver.origin}/hook`, secret: SECRET, enabledEvents: LOCAL_WEBHOOK_EVENTS },
   });
-  const { hostname, port } = new URL(standIn.url);
-  stripe = new Stripe(LOCAL_STRIPE_KEY, { host: hostname, port: Number(port), protocol: "http", maxNetworkRetries: 0 });
+  control = standIn.control.call;
+  stripe = standIn.sdk({ maxNetworkRetries: 0 });
 });
 afterAll(async () => {
   await standIn?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 beforeEach(async () => {
   await control("POST", "reset");

@@ -3,15 +3,11 @@
 // or deleted through the API hears nothing more, `delivery_success` tells delivered events from
 // the ones some endpoint never acknowledged, only 30 days of events are listed, and a drop fault
 // loses events on purpose.
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
-import type { StripeStandIn } from "../../dev/stripe/server.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
+import { startTestStripe, type StripeControl, type TestStripe } from "./stripe-stand-in.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const START_SECRET = "whsec_start_endpoint";
 const CUSTOMER = "cus_WebhookTests001";
@@ -22,37 +18,12 @@ type Received = { path: string; event: Stripe.Event };
 const received: Received[] = [];
 const secrets = new Map<string, string>();
 const failing = new Set<string>();
-let receiver: Server;
+let receiver: WebhookReceiver;
 let base = "";
 
-function receive(req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => {
-    const path = req.url ?? "";
-    if (failing.has(path)) return void res.writeHead(500).end();
-    try {
-      const signature = String(req.headers["stripe-signature"]);
-      const event = verifier.webhooks.constructEvent(Buffer.concat(chunks), signature, secrets.get(path) ?? "");
-      received.push({ path, event });
-      res.writeHead(200).end();
-    } catch {
-      res.writeHead(400).end();
-    }
-  });
-}
-
-let standIn: StripeStandIn;
+let standIn: TestStripe;
 let stripe: Stripe;
-
-async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${standIn.url}/__control/${path}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
-  return (await res.json()) as T;
-}
+let control: StripeControl["call"];
 const flush = () => control("POST", "flush");
 /** One customer.updated event, the cheapest change there is. */
 async function change(): Promise<string> {
@@ -67,22 +38,28 @@ const arrived = (path: string) => received.filter((r) => r.path === path).map((r
 const ids = (list: { data: { id: string }[] }) => list.data.map((o) => o.id);
 
 beforeAll(async () => {
-  receiver = createServer(receive);
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startWebhookReceiver(({ path, body, signature }, res) => {
+    if (failing.has(path)) return void res.writeHead(500).end();
+    try {
+      received.push({ path, event: verifier.webhooks.constructEvent(body, signature, secrets.get(path) ?? "") });
+      res.writeHead(200).end();
+    } catch {
+      res.writeHead(400).end();
+    }
+  });
+  base = receiver.origin;
   secrets.set("/start", START_SECRET);
-  standIn = await startStripeStandIn({
-    port: 0,
+  standIn = await startTestStripe({
     seed: { customers: [{ id: CUSTOMER, name: "Hooks Inc", subscription: { price: "price_pro_monthly" } }] },
     webhook: { url: `${base}/start`, secret: START_SECRET, enabledEvents: ["customer.updated", "invoice.paid"] },
   });
-  stripe = new Stripe(LOCAL_STRIPE_KEY, { host: "127.0.0.1", port: standIn.port, protocol: "http" });
+  control = standIn.control.call;
+  stripe = standIn.sdk();
 });
 
 afterAll(async () => {
-  await standIn.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await standIn?.close();
+  await receiver?.close();
 });
 
 beforeEach(async () => {

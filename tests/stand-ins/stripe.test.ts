@@ -1,15 +1,12 @@
 // The Stripe stand-in must be indistinguishable from Stripe for the calls the
 // app makes, so every API assertion here goes through the official SDK. Only
 // the control endpoints and the hosted page (a browser's view) use fetch.
-import type { Server } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { LOCAL_STRIPE_KEY } from "../../dev/local-stack.ts";
-import type { StripeStandIn } from "../../dev/stripe/server.ts";
-import { startStripeStandIn } from "../../dev/stripe/server.ts";
 import { failure } from "./sdk-failure.ts";
+import { sdkFor, startTestStripe, type StripeControl, type TestStripe } from "./stripe-stand-in.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const SEEDED = {
   id: "cus_SeededAcme0001",
@@ -68,28 +65,12 @@ const CUSTOMER_KEYS = [
   "test_clock",
 ];
 
-let standIn: StripeStandIn;
+let standIn: TestStripe;
 let stripe: Stripe;
+let control: StripeControl["call"];
 
-function client(options: Stripe.StripeConfig = {}, key = LOCAL_STRIPE_KEY): Stripe {
-  return new Stripe(key, {
-    host: "127.0.0.1",
-    port: standIn.port,
-    protocol: "http",
-    maxNetworkRetries: 2,
-    apiVersion: Stripe.API_VERSION,
-    ...options,
-  });
-}
-
-async function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${standIn.url}/__control/${path}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
-  return (await res.json()) as T;
-}
+const client = (options: Stripe.StripeConfig = {}, key = LOCAL_STRIPE_KEY): Stripe =>
+  sdkFor(standIn.url, key, { maxNetworkRetries: 2, apiVersion: Stripe.API_VERSION, ...options });
 
 type Counters = { calls: Record<string, number>; total: number; sessionsCreated: number };
 type Config = { defaultConfiguration: boolean; defaultConfigurationId: string; sessionTtlSeconds: number };
@@ -108,13 +89,12 @@ const createSession = (
   );
 
 beforeAll(async () => {
-  standIn = await startStripeStandIn({ port: 0, seed: { customers: [SEEDED, GONE] } });
+  standIn = await startTestStripe({ seed: { customers: [SEEDED, GONE] } });
+  control = standIn.control.call;
   stripe = client();
 });
 
-afterAll(async () => {
-  await standIn.close();
-});
+afterAll(() => standIn?.close());
 
 beforeEach(async () => {
   await control("POST", "reset");
@@ -710,20 +690,13 @@ describe("reset to start", () => {
     paymentMethod: { brand: "visa", last4: "4242", expMonth: 12, expYear: 2031 },
     invoices: 2,
   } as const;
-  let own: StripeStandIn;
+  let own: TestStripe;
+  let ownControl: StripeControl["call"];
   let sdk: Stripe;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl: string;
   // One per webhook POST received, to answer it with: the receiver answers only when told.
   const arrivals: Array<(status: number) => void> = [];
-  const ownControl = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${own.url}/__control/${path}`, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(res.ok, `${method} ${path} -> ${res.status}`).toBe(true);
-    return (await res.json()) as T;
-  };
   const billingOf = async (customer: string) => ({
     customer: await sdk.customers.retrieve(customer, { expand: ["invoice_settings.default_payment_method"] }),
     subscriptions: (await sdk.subscriptions.list({ customer, status: "all" })).data,
@@ -732,21 +705,17 @@ describe("reset to start", () => {
   });
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      req.resume();
-      req.on("end", () => arrivals.push((status) => res.writeHead(status).end()));
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+    receiver = await startWebhookReceiver((_, res) => arrivals.push((status) => res.writeHead(status).end()));
+    receiverUrl = `${receiver.origin}/webhook`;
     // A start TTL other than the default, to see the reset restore the start's and not a default.
-    own = await startStripeStandIn({ port: 0, seed: { customers: [SEED] }, sessionTtlSeconds: 120 });
+    own = await startTestStripe({ seed: { customers: [SEED] }, sessionTtlSeconds: 120 });
+    ownControl = own.control.call;
     sdk = client({ port: own.port });
   });
 
   afterAll(async () => {
-    await own.close();
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
+    await own?.close();
+    await receiver?.close();
   });
 
   it("recreates the seed with the same ids and times, and forgets everything else", async () => {
@@ -784,7 +753,7 @@ describe("reset to start", () => {
   });
 
   it("derives the seeded ids from the seed, so another stand-in with the same seed has them too", async () => {
-    const other = await startStripeStandIn({ port: 0, seed: { customers: [SEED] } });
+    const other = await startTestStripe({ seed: { customers: [SEED] } });
     try {
       const ids = async (port: number) => {
         const sdkOf = client({ port });

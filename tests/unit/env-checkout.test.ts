@@ -1,28 +1,21 @@
 // The Subscribe (Checkout) block of lib/env.ts.
 import { expect, test } from "vitest";
 import { parseEnv } from "@/lib/env";
-
-const base = {
-  NEXT_PUBLIC_SUPABASE_URL: "https://abcd.supabase.co",
-  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_abcdefghijklmnopqrstuvwxyz",
-  DATABASE_URL: "postgres://postgres:secretpw@db.example.com:6543/postgres",
-  STRIPE_SECRET_KEY: "sk_test_51AbcDEF",
-  APP_URL: "https://app.example.com",
-};
+import { baseEnv } from "./base-env.ts";
 
 test("unset: every plan on offer, no automatic tax, no tax id collection", () => {
-  expect(parseEnv(base)).toMatchObject({
+  expect(parseEnv(baseEnv)).toMatchObject({
     planPrices: undefined,
     checkoutAutomaticTax: false,
     checkoutTaxIdCollection: false,
   });
-  expect(parseEnv({ ...base, STRIPE_PLAN_PRICES: " , " }).planPrices).toBeUndefined();
+  expect(parseEnv({ ...baseEnv, STRIPE_PLAN_PRICES: " , " }).planPrices).toBeUndefined();
 });
 
 test("a list of price ids and lookup keys, and the two switches", () => {
   expect(
     parseEnv({
-      ...base,
+      ...baseEnv,
       STRIPE_PLAN_PRICES: "price_1Abc, pro_monthly ,team:yearly.v2",
       STRIPE_CHECKOUT_AUTOMATIC_TAX: "true",
       STRIPE_CHECKOUT_TAX_ID_COLLECTION: "false",
@@ -39,5 +32,5 @@ test.each([
   [{ STRIPE_CHECKOUT_AUTOMATIC_TAX: "yes" }, /STRIPE_CHECKOUT_AUTOMATIC_TAX must be true or false/],
   [{ STRIPE_CHECKOUT_TAX_ID_COLLECTION: "1" }, /STRIPE_CHECKOUT_TAX_ID_COLLECTION must be true or false/],
 ])("%j is refused, naming the variable", (overrides, message) => {
-  expect(() => parseEnv({ ...base, ...overrides })).toThrow(message);
+  expect(() => parseEnv({ ...baseEnv, ...overrides })).toThrow(message);
 });

@@ -2,19 +2,12 @@ import { describe, expect, test } from "vitest";
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { parseEnv } from "@/lib/env";
 import { checkEnvForBuild } from "@/lib/env-schema";
-
-const base = {
-  NEXT_PUBLIC_SUPABASE_URL: "https://abcd.supabase.co",
-  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_abcdefghijklmnopqrstuvwxyz",
-  DATABASE_URL: "postgres://postgres:secretpw@db.example.com:6543/postgres",
-  STRIPE_SECRET_KEY: "sk_test_51AbcDEF",
-  APP_URL: "https://app.example.com",
-};
+import { baseEnv } from "./base-env.ts";
 
 describe("parseEnv", () => {
   test("a complete environment", () => {
     const env = parseEnv({
-      ...base,
+      ...baseEnv,
       ALLOWED_RETURN_ORIGINS: "https://admin.example.com, https://docs.example.com/",
       VERCEL_URL: "my-app-abc.vercel.app",
     });
@@ -31,12 +24,12 @@ describe("parseEnv", () => {
   });
 
   test("on Vercel without APP_URL the deployment URL is the app", () => {
-    const rest: Partial<typeof base> = { ...base, APP_URL: undefined };
+    const rest: Partial<typeof baseEnv> = { ...baseEnv, APP_URL: undefined };
     expect(parseEnv({ ...rest, VERCEL_URL: "my-app-abc.vercel.app" }).appUrl).toBe("https://my-app-abc.vercel.app");
   });
 
   test("POSTGRES_URL (Vercel's Supabase integration) stands in for DATABASE_URL", () => {
-    const rest: Partial<typeof base> = { ...base, DATABASE_URL: undefined };
+    const rest: Partial<typeof baseEnv> = { ...baseEnv, DATABASE_URL: undefined };
     expect(parseEnv({ ...rest, POSTGRES_URL: "postgresql://u:p@h:6543/postgres" }).databaseUrl).toBe(
       "postgresql://u:p@h:6543/postgres",
     );
@@ -67,19 +60,19 @@ describe("parseEnv", () => {
     [{ CLICK_DEADLINE_MS: "1000" }, /CLICK_DEADLINE_MS is under the minimum of 2000/],
     [{ DATABASE_TIMEOUT_MS: "10000" }, /DATABASE_TIMEOUT_MS is 10000, not under CLICK_DEADLINE_MS \(10000\)/],
   ])("%j is refused, naming the variable", (overrides, message) => {
-    expect(() => parseEnv({ ...base, ...overrides })).toThrow(message);
+    expect(() => parseEnv({ ...baseEnv, ...overrides })).toThrow(message);
   });
 
   test("a stand-in Stripe URL with a live key is refused", () => {
     expect(() =>
-      parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_live_51Abc", STRIPE_API_BASE: "http://127.0.0.1:12111" }),
+      parseEnv({ ...baseEnv, STRIPE_SECRET_KEY: "sk_live_51Abc", STRIPE_API_BASE: "http://127.0.0.1:12111" }),
     ).toThrow(/STRIPE_API_BASE points at a stand-in while STRIPE_SECRET_KEY is a live key/);
-    expect(parseEnv({ ...base, STRIPE_API_BASE: "http://127.0.0.1:12111" }).stripeApiBase?.port).toBe("12111");
+    expect(parseEnv({ ...baseEnv, STRIPE_API_BASE: "http://127.0.0.1:12111" }).stripeApiBase?.port).toBe("12111");
   });
 
   test("error text never echoes a secret value", () => {
     try {
-      parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_tset_verysecret", DATABASE_URL: "mysql://root:hunter2@db" });
+      parseEnv({ ...baseEnv, STRIPE_SECRET_KEY: "sk_tset_verysecret", DATABASE_URL: "mysql://root:hunter2@db" });
       expect.unreachable();
     } catch (err) {
       expect(String(err)).not.toMatch(/verysecret|hunter2/);
@@ -87,26 +80,26 @@ describe("parseEnv", () => {
   });
 
   test("the deadlines: defaults, and values within bounds", () => {
-    expect(parseEnv(base)).toMatchObject({
+    expect(parseEnv(baseEnv)).toMatchObject({
       clickDeadlineMs: 10000,
       databaseTimeoutMs: 3000,
       portalRateLimitPerMinute: 10,
     });
-    expect(parseEnv({ ...base, CLICK_DEADLINE_MS: " 5000 ", DATABASE_TIMEOUT_MS: "800" })).toMatchObject({
+    expect(parseEnv({ ...baseEnv, CLICK_DEADLINE_MS: " 5000 ", DATABASE_TIMEOUT_MS: "800" })).toMatchObject({
       clickDeadlineMs: 5000,
       databaseTimeoutMs: 800,
     });
   });
 
   test("every problem is listed at once", () => {
-    expect(() => parseEnv({ ...base, STRIPE_TIMEOUT_MS: "500", PORTAL_RATE_LIMIT_PER_MINUTE: "100000" })).toThrow(
+    expect(() => parseEnv({ ...baseEnv, STRIPE_TIMEOUT_MS: "500", PORTAL_RATE_LIMIT_PER_MINUTE: "100000" })).toThrow(
       /STRIPE_TIMEOUT_MS is under[^]*PORTAL_RATE_LIMIT_PER_MINUTE is over|PORTAL_RATE_LIMIT_PER_MINUTE is over[^]*STRIPE_TIMEOUT_MS is under/,
     );
   });
 
   test("empty strings count as unset", () => {
-    expect(parseEnv({ ...base, STRIPE_PORTAL_CONFIG_ID: "", DEBUG: "" }).stripePortalConfigId).toBeUndefined();
-    expect(parseEnv({ ...base, DEBUG: "true" }).debug).toBe(true);
+    expect(parseEnv({ ...baseEnv, STRIPE_PORTAL_CONFIG_ID: "", DEBUG: "" }).stripePortalConfigId).toBeUndefined();
+    expect(parseEnv({ ...baseEnv, DEBUG: "true" }).debug).toBe(true);
   });
 });
 
@@ -130,7 +123,7 @@ describe("next build", () => {
     await expect(buildConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: "100000" })).rejects.toThrow(
       /PORTAL_RATE_LIMIT_PER_MINUTE is over the maximum of 1000/,
     );
-    await expect(buildConfig({ ...base, STRIPE_TIMEOUT_MS: "500" })).rejects.toThrow(
+    await expect(buildConfig({ ...baseEnv, STRIPE_TIMEOUT_MS: "500" })).rejects.toThrow(
       /STRIPE_TIMEOUT_MS is under the minimum of 1000/,
     );
   });

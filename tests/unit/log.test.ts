@@ -4,6 +4,7 @@ import { randomInt } from "node:crypto";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { log, redact } from "@/lib/log";
+import { baseEnv } from "./base-env.ts";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const tail = (chars: string, min = 1, max = 120) =>
@@ -19,15 +20,8 @@ const tails = (chars: string, odd: string) => [
   ]),
 ];
 
-const base = {
-  NEXT_PUBLIC_SUPABASE_URL: "https://abcd.supabase.co",
-  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_0123456789abcdef",
-  DATABASE_URL: "postgres://u:p@db:5432/x",
-  STRIPE_SECRET_KEY: "sk_test_x",
-  APP_URL: "https://app.example.com",
-};
 const accepted = (overrides: Record<string, string>) => {
-  expect(() => parseEnv({ ...base, ...overrides })).not.toThrow();
+  expect(() => parseEnv({ ...baseEnv, ...overrides })).not.toThrow();
 };
 
 const stripeKeys = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"].flatMap((prefix) =>

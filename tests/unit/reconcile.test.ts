@@ -2,21 +2,14 @@ import { describe, expect, test } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { diffSnapshots } from "@/lib/billing/reconcile-snapshot";
 import { describeReconcile } from "@/lib/billing/reconcile-text";
-
-const base = {
-  NEXT_PUBLIC_SUPABASE_URL: "https://abcd.supabase.co",
-  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_abcdefghijklmnopqrstuvwxyz",
-  DATABASE_URL: "postgres://postgres:secretpw@db.example.com:6543/postgres",
-  STRIPE_SECRET_KEY: "sk_test_51AbcDEF",
-  APP_URL: "https://app.example.com",
-};
+import { baseEnv } from "./base-env.ts";
 
 describe("reconcile's environment", () => {
   test("defaults: no cron secret, a day before a company is read again", () => {
-    expect(parseEnv(base)).toMatchObject({ cronSecret: undefined, reconcileStaleAfterMinutes: 1440 });
+    expect(parseEnv(baseEnv)).toMatchObject({ cronSecret: undefined, reconcileStaleAfterMinutes: 1440 });
   });
   test("set", () => {
-    const env = parseEnv({ ...base, CRON_SECRET: "0123456789abcdef!", RECONCILE_STALE_AFTER_MINUTES: "60" });
+    const env = parseEnv({ ...baseEnv, CRON_SECRET: "0123456789abcdef!", RECONCILE_STALE_AFTER_MINUTES: "60" });
     expect(env).toMatchObject({ cronSecret: "0123456789abcdef!", reconcileStaleAfterMinutes: 60 });
   });
   test.each([
@@ -24,9 +17,9 @@ describe("reconcile's environment", () => {
     [{ CRON_SECRET: "sixteen chars with spaces" }, /CRON_SECRET must be printable ASCII/],
     [{ CRON_SECRET: "ünïcödé-sëcret-0123" }, /CRON_SECRET must be printable ASCII/],
   ])("%j is refused, naming the variable and never echoing it", (bad, message) => {
-    expect(() => parseEnv({ ...base, ...bad })).toThrow(message);
+    expect(() => parseEnv({ ...baseEnv, ...bad })).toThrow(message);
     try {
-      parseEnv({ ...base, ...bad });
+      parseEnv({ ...baseEnv, ...bad });
     } catch (err) {
       for (const value of Object.values(bad)) expect((err as Error).message).not.toContain(value);
     }
@@ -39,7 +32,7 @@ test.each([
   [{ RECONCILE_STALE_AFTER_MINUTES: "-5" }, /RECONCILE_STALE_AFTER_MINUTES is under the minimum of 0 \(got -5\)/],
   [{ RECONCILE_STALE_AFTER_MINUTES: "50000" }, /RECONCILE_STALE_AFTER_MINUTES is over the maximum of 43200/],
 ])("%j is refused, saying what is wrong and the range", (bad, message) => {
-  expect(() => parseEnv({ ...base, ...bad })).toThrow(message);
+  expect(() => parseEnv({ ...baseEnv, ...bad })).toThrow(message);
 });
 
 describe("what reconcile reports", () => {
