@@ -2,17 +2,10 @@ import "server-only";
 import type { Claims } from "@/lib/auth";
 import { asUser } from "@/lib/db";
 import { auditText } from "@/lib/billing/audit";
-import type { CompanyRole } from "@/lib/billing/queries";
+import type { PortalAccessRow } from "@/lib/billing/queries";
 
-export type CheckoutAccessRow = {
-  companyId: string;
-  companyName: string;
-  role: CompanyRole;
-  mayManageBilling: boolean;
-  stripeCustomerId: string | null;
-  subscriptionId: string | null;
-  subscriptionStatus: string | null;
-  subscriptionCancelAtPeriodEnd: boolean | null;
+/** What a portal click reads, and what only Subscribe needs besides. */
+export type CheckoutAccessRow = PortalAccessRow & {
   /** The chosen price when it is on offer (as an id, whether it was asked for by id or lookup key). */
   priceId: string | null;
   trialDays: number | null;
@@ -20,8 +13,6 @@ export type CheckoutAccessRow = {
   claimKey: string | null;
   claimName: string | null;
   claimEmail: string | null;
-  rateLimited: boolean;
-  retryAfterSeconds: number | null;
 };
 
 /** Everything one Subscribe click needs, in one round trip (private.begin_checkout). */
