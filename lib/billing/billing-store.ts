@@ -2,6 +2,7 @@ import "server-only";
 import type postgres from "postgres";
 import type Stripe from "stripe";
 import { asVersion, versionDate, type Version, type WriteResult } from "@/lib/billing/versions";
+import { idOf } from "@/lib/billing/stripe-ids";
 
 // Writes of Stripe objects into the billing tables, shared by webhooks and the backfill.
 // `at` is the version of what is written (lib/billing/versions.ts): a row already written from
@@ -28,7 +29,6 @@ export async function result(tx: Tx, rows: readonly unknown[], table: Table, key
 }
 
 const ts = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
-const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
 
 export async function companyForCustomer(tx: Tx, customerId: string): Promise<string | null> {
   const [row] = await tx<{ id: string }[]>`select id from public.companies where stripe_customer_id = ${customerId}`;
@@ -64,7 +64,7 @@ function planNameParts(price: Stripe.Price | undefined) {
   const productName = product && !("deleted" in product && product.deleted) ? (product as Stripe.Product).name : null;
   return {
     named: price.nickname ?? productName,
-    productId: typeof price.product === "string" ? price.product : (product?.id ?? null),
+    productId: idOf(price.product),
     fallback: price.lookup_key ?? price.id,
   };
 }

@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import { result } from "@/lib/billing/billing-store";
 import { hiddenFrom, trialDaysFrom } from "@/lib/billing/plans";
 import { asVersion, versionDate, type Version, type WriteResult } from "@/lib/billing/versions";
+import { idOf } from "@/lib/billing/stripe-ids";
 
 // Writes of Stripe products and prices into the plan catalog, shared by webhooks and the sync.
 // Versioned like billing-store.ts (lib/billing/versions.ts): written only over an older
@@ -44,7 +45,7 @@ export async function writePrice(
 ): Promise<WriteResult> {
   const v = asVersion(at);
   const full = "currency" in price ? price : null;
-  const product = full ? (typeof full.product === "string" ? full.product : full.product.id) : null;
+  const product = full ? idOf(full.product) : null;
   if (!full || !product) {
     // A tombstone without its product: mark the row we have, if any.
     const rows = await tx`

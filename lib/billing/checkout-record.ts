@@ -13,12 +13,11 @@ import {
   writeSubscription,
 } from "@/lib/billing/billing-store";
 import { asVersion, type Version, type WriteResult } from "@/lib/billing/versions";
+import { idOf } from "@/lib/billing/stripe-ids";
 
 type Tx = postgres.TransactionSql;
 
 export type Recorded = { outcome: "applied" | "stale" | "flagged"; detail?: string };
-
-const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
 
 /**
  * The version of what Stripe just answered: the Date of its response, on Stripe's own clock

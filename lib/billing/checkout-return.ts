@@ -9,6 +9,7 @@ import { recordCheckoutSession, stripeTime } from "@/lib/billing/checkout-record
 import { CANCELED_PARAM, CANCELED_VALUE, isCheckoutSessionId, SESSION_PARAM } from "@/lib/billing/checkout-urls";
 import { type BillingFailure, failure } from "@/lib/billing/errors";
 import { failureFromStripe } from "@/lib/billing/stripe-errors";
+import { idOf } from "@/lib/billing/stripe-ids";
 
 export type CheckoutReturn =
   | { kind: "canceled" }
@@ -52,7 +53,7 @@ export async function finishCheckout(claims: Claims, sessionId: string): Promise
     return { kind: "failed", error: failureFromStripe(err) };
   }
   const company = companies.find((c) => c.companyId === session.client_reference_id);
-  const customerId = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+  const customerId = idOf(session.customer);
   if (!company) return { kind: "failed", error: failure("company_not_found") };
   if (session.mode !== "subscription" || !customerId || (company.stripeCustomerId ?? customerId) !== customerId) {
     log.warn("checkout.return_mismatch", { userId: claims.sub, companyId: company.companyId, sessionId });

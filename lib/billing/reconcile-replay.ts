@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { applyStripeEvent, type ApplyResult } from "@/lib/billing/webhooks/apply-event";
 import { HANDLED_EVENT_TYPES } from "@/lib/billing/webhooks/event-types";
 import { STRIPE_API_VERSION, stripe } from "@/lib/stripe";
+import { idOf } from "@/lib/billing/stripe-ids";
 
 /** Stripe lists events of the last 30 days only. */
 export const EVENTS_WINDOW_DAYS = 30;
@@ -57,5 +58,5 @@ export async function replayUndeliveredEvents(opts: { since?: Date; limit?: numb
 function customerOf(event: Stripe.Event): string | null {
   const o = event.data.object as { object?: string; id?: string; customer?: string | { id: string } | null };
   if (o.object === "customer") return o.id ?? null;
-  return typeof o.customer === "string" ? o.customer : (o.customer?.id ?? null);
+  return idOf(o.customer);
 }

@@ -11,6 +11,7 @@ import {
 import { recordCheckoutSession } from "@/lib/billing/checkout-record";
 import type { Version } from "@/lib/billing/versions";
 import { written, type Handled } from "@/lib/billing/webhooks/outcomes";
+import { idOf } from "@/lib/billing/stripe-ids";
 
 type Tx = postgres.TransactionSql;
 
@@ -48,7 +49,7 @@ export async function checkoutSessionCompleted(
   at: Version,
 ): Promise<Handled> {
   if (session.mode !== "subscription") return { outcome: "ignored", detail: "not a subscription checkout" };
-  const customerId = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+  const customerId = idOf(session.customer);
   const named = companyIdIn(session.client_reference_id);
   const companyId =
     named && (await companyExists(tx, named)) ? named : customerId ? await companyForCustomer(tx, customerId) : null;
@@ -60,7 +61,7 @@ export async function checkoutSessionCompleted(
       outcome: "flagged",
       detail: `checkout session ${session.id} is for ${companyId} but its metadata names ${claimed}`,
     };
-  const subscriptionId = typeof session.subscription === "string" ? session.subscription : session.subscription?.id;
+  const subscriptionId = idOf(session.subscription);
   if (subscriptionId && (await hasSubscription(tx, subscriptionId))) {
     const linked = await linkCompanyCustomer(tx, companyId, customerId);
     return linked === customerId
