@@ -8,6 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import Stripe from "stripe";
@@ -38,7 +39,6 @@ const newerSources = ["app", "lib", "supabase"]
 const ACME = "22222222-2222-4222-8222-000000000001"; // supabase/seed.sql: owner@acme.test's company
 const CUSTOMER = "cus_AcmeDemo000001";
 const STRIPE_API_VERSION = "2026-10-28.endive"; // as lib/stripe.ts pins it (that file is server-only)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The preferred port if nothing holds it (the demo and the e2e suite use others), else any free one. */
 async function portOr(preferred: number): Promise<number> {

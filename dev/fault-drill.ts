@@ -4,10 +4,11 @@
 // view (GET /billing) are timed. Measured, not asserted: the tests assert the behaviour.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createServerClient } from "@supabase/ssr";
 import postgres from "postgres";
+import { freePort } from "./free-port.ts";
 import { startFaultProxy, type FaultMode, type FaultProxy } from "./fault-proxy.ts";
 import { LOCAL_PUBLISHABLE_KEY, localStackEnv } from "./local-stack.ts";
 import { migrate } from "./migrate.ts";
@@ -16,15 +17,6 @@ import { startEmbeddedPostgres } from "./postgres.ts";
 const root = path.resolve(import.meta.dirname, "..");
 if (!existsSync(path.join(root, ".next", "BUILD_ID")))
   throw new Error("No production build: run `npm run build` first.");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 const ports = { app: await freePort(), postgres: await freePort(), auth: await freePort(), stripe: await freePort() };
 const children: ChildProcess[] = [];
 const proxies: FaultProxy[] = [];

@@ -1,3 +1,4 @@
+// A port nothing listens on right now, for a server started next (tests, the fault drill).
 import net from "node:net";
 
 export function freePort(): Promise<number> {

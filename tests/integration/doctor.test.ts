@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vit
 import { LOCAL_WEBHOOK_EVENTS } from "../../dev/local-stack.ts";
 import type { StripeControl, TestStripe } from "../stand-ins/stripe-stand-in.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../stand-ins/webhook-receiver.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../../dev/free-port.ts";
 import { startTestStack, type TestStack } from "./stack.ts";
 import { acmeCustomer, globexCustomer, umbrellaDeleted } from "./stripe-seed.ts";
 

@@ -10,7 +10,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.
 import { startRoundTripProxy, type RoundTripProxy } from "../../dev/roundtrip-proxy.ts";
 import type { StripeStandInOptions } from "../../dev/stripe/server.ts";
 import { startTestStripe, type TestStripe } from "../stand-ins/stripe-stand-in.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../../dev/free-port.ts";
 import { setTestEnv, TEST_PUBLISHABLE_KEY, TEST_STRIPE_KEY } from "./test-env.ts";
 
 export type TestStackOptions = {

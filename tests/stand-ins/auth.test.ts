@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthStandIn, type AuthStandIn } from "../../dev/auth/server.ts";
 import { migrate } from "../../dev/migrate.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "../integration/free-port.ts";
+import { freePort } from "../../dev/free-port.ts";
 
 const ANON_KEY = "local-anon-key-for-tests";
 const OWNER = { email: "owner@acme.test", password: "password123", id: "11111111-1111-4111-8111-000000000001" };

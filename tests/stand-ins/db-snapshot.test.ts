@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { restoreSnapshot, takeSnapshot } from "../../dev/db-snapshot.ts";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../dev/postgres.ts";
-import { freePort } from "../integration/free-port.ts";
+import { freePort } from "../../dev/free-port.ts";
 
 let pg: RunningPostgres;
 let sql: postgres.Sql;
